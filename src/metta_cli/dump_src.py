@@ -1,0 +1,29 @@
+"""`metta dump-src`: print source files as <file: path> blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to dump.")],
+    extensions: Annotated[
+        list[str] | None,
+        typer.Option("--extensions", "-e", help="File extensions to keep (repeat, or space-separated)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write <file: path>...</file> blocks for every matching file, skipping binary, hidden and ignored files."""
+    from metta_core.dump_src import DEFAULT_EXTENSIONS, dump_sources
+
+    wanted = [e for item in (extensions or []) for e in item.split()] or list(DEFAULT_EXTENSIONS)
+    blocks = dump_sources(paths, wanted)
+    if output is None:
+        for block in blocks:
+            typer.echo(block, nl=False)
+    else:
+        with output.open("w") as handle:
+            handle.writelines(blocks)

@@ -1,0 +1,256 @@
+"""Resolve a settings model from all of its sources, remembering where every value came from.
+
+Precedence, highest first: CLI options > `key=value` overrides > `--config` YAML > `METTA_*`
+environment variables > presets > model defaults. Each source becomes a nested dict layer; layers
+are deep-merged in order and every leaf remembers its source, so a validation failure can say
+"trainer.learning_rate: ... (from override 'trainer.learning_rate=-1')". All faults are collected
+and raised together as one `ConfigError`.
+
+The models are pydantic-settings classes (so `TrainSettings()` in Python also reads `METTA_*`),
+but this loader reads the environment itself to keep the provenance of each value.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from metta_core.config.overrides import parse_overrides, parse_value
+from metta_core.config.presets import load_preset, preset_path, read_yaml_file
+from metta_core.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+Path_ = tuple[str, ...]
+ENV_PREFIX = "METTA_"
+
+
+class Layer:
+    """One source of values: a nested dict and the label of the source of each leaf."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.sources: dict[Path_, str] = {}
+        self.deletions: list[Path_] = []
+
+    def set(self, path: Path_, value: Any, source: str) -> None:
+        node = self.data
+        for key in path[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = node[key] = {}
+            node = child
+        node[path[-1]] = value
+        for leaf in _leaves(path, value):
+            self.sources[leaf] = source
+
+    def update(self, mapping: Mapping[str, Any], source: str, prefix: Path_ = ()) -> None:
+        for key, value in mapping.items():
+            path = (*prefix, str(key))
+            if isinstance(value, Mapping) and value:
+                self.update(value, source, path)
+            else:
+                self.set(path, value, source)
+
+
+def _leaves(path: Path_, value: Any) -> list[Path_]:
+    if isinstance(value, Mapping) and value:
+        return [leaf for k, v in value.items() for leaf in _leaves((*path, str(k)), v)]
+    return [path]
+
+
+def merge(into: dict[str, Any], layer: dict[str, Any]) -> None:
+    for key, value in layer.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _delete(data: dict[str, Any], sources: dict[Path_, str], path: Path_) -> None:
+    node = data
+    for key in path[:-1]:
+        node = node.get(key)
+        if not isinstance(node, dict):
+            return
+    node.pop(path[-1], None)
+    for leaf in [p for p in sources if p[: len(path)] == path]:
+        del sources[leaf]
+
+
+def preset_sections(model: type[BaseModel]) -> dict[str, str]:
+    """Fields of `model` whose value may be a preset name: field name -> configs/ directory."""
+    return dict(getattr(model, "preset_sections", {}) or {})
+
+
+def default_presets(model: type[BaseModel]) -> dict[str, str]:
+    """Presets loaded when no source names one: field name -> preset name."""
+    return dict(getattr(model, "default_presets", {}) or {})
+
+
+def environment_layer(model: type[BaseModel], environ: Mapping[str, str]) -> Layer:
+    """`METTA_TRAINER__LEARNING_RATE=3e-4` -> trainer.learning_rate. Variables naming no field of
+    this model are left alone: the environment is shared by every command."""
+    layer = Layer()
+    fields = set(model.model_fields)
+    for name, raw in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
+        if path[0] in fields and all(path):
+            layer.set(path, parse_value(raw), f"environment {name}")
+    return layer
+
+
+def file_layer(path: Path | str) -> Layer:
+    layer = Layer()
+    data = read_yaml_file(path)
+    if data is None:
+        return layer
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"config file {path}: expected a mapping of settings at the top level")
+    layer.update(data, f"config file {path}")
+    return layer
+
+
+def override_layer(texts: list[str]) -> Layer:
+    layer = Layer()
+    for override in parse_overrides(texts):
+        if override.delete:
+            layer.deletions.append(override.path)
+        else:
+            layer.set(override.path, override.value, f"override '{override.text}'")
+    return layer
+
+
+def cli_layer(options: Mapping[str, tuple[Any, str]]) -> Layer:
+    """`options` maps a dotted path to (value, flag), holding only options the user gave."""
+    layer = Layer()
+    for dotted, (value, flag) in options.items():
+        if value is not None:
+            layer.set(tuple(dotted.split(".")), value, f"option {flag}")
+    return layer
+
+
+def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, dict[str, str]]:
+    """Pull `section: name` strings out of the layers into one preset layer (the highest wins)."""
+    chosen: dict[str, tuple[str, str]] = {}
+    for layer in layers:  # lowest first, so later layers win
+        for section in preset_sections(model):
+            value = layer.data.get(section)
+            if isinstance(value, str):
+                chosen[section] = (value, layer.sources.get((section,), "?"))
+                del layer.data[section]
+                layer.sources.pop((section,), None)
+    for section, name in default_presets(model).items():
+        chosen.setdefault(section, (name, "default"))
+    presets = Layer()
+    names: dict[str, str] = {}
+    problems: list[str] = []
+    for section, (name, source) in chosen.items():
+        directory = preset_sections(model)[section]
+        try:
+            data = load_preset(directory, name)
+            label = f"preset {section}={name} ({preset_path(directory, name)})"
+        except ConfigError as err:
+            problems.append(f"{err} (from {source})")
+            continue
+        section_model = _field_model(model, section)
+        if section_model is not None and "name" in section_model.model_fields and "name" not in data:
+            data = {"name": Path(name).stem, **data}
+        presets.set((section,), {}, label)
+        presets.update(data, label, (section,))
+        names[section] = name
+    if problems:
+        raise ConfigError(problems)
+    return presets, names
+
+
+def _field_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
+    annotation = model.model_fields[field].annotation
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def resolve(
+    model: type[M],
+    *,
+    overrides: list[str] | None = None,
+    config_file: Path | str | None = None,
+    cli_options: Mapping[str, tuple[Any, str]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> M:
+    """Build `model` from every source; raise one ConfigError listing every invalid field."""
+    problems: list[str] = []
+    layers: list[Layer] = []
+    environ = os.environ if environ is None else environ
+    for build in (
+        lambda: environment_layer(model, environ),
+        lambda: file_layer(config_file) if config_file is not None else Layer(),
+        lambda: override_layer(list(overrides or [])),
+        lambda: cli_layer(cli_options or {}),
+    ):
+        try:
+            layers.append(build())
+        except ConfigError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ConfigError(problems)
+
+    presets, _ = _take_presets(model, layers)
+    merged: dict[str, Any] = {}
+    sources: dict[Path_, str] = {}
+    for layer in [presets, *layers]:
+        for path in layer.deletions:
+            _delete(merged, sources, path)
+        merge(merged, layer.data)
+        sources.update(layer.sources)
+
+    try:
+        return model.model_validate(merged)
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err, sources)) from None
+
+
+def describe_validation_error(err: ValidationError, sources: Mapping[Path_, str]) -> list[str]:
+    """One line per fault: dotted path, what is wrong, and which source supplied the value."""
+    lines = []
+    for item in err.errors():
+        loc = tuple(str(part) for part in item["loc"])
+        dotted = ".".join(loc) or "(top level)"
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif item["type"] == "missing":
+            message = "required, but no source sets it"
+        else:
+            message = item["msg"]
+            if "input" in item and not isinstance(item["input"], dict | list):
+                message += f", got {item['input']!r}"
+        source = _source_of(loc, sources)
+        lines.append(f"{dotted}: {message}" + (f" (from {source})" if source else ""))
+    return lines
+
+
+def _source_of(loc: Path_, sources: Mapping[Path_, str]) -> str | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in sources:
+            return sources[loc[:end]]
+    # A fault on a section reports the source of any value inside it.
+    for path, source in sources.items():
+        if path[: len(loc)] == loc:
+            return source
+    return None
+
+
+def validate_mapping(model: type[M], data: Any, source: str) -> M:
+    """Validate plain data (a YAML file's contents) against `model`, errors naming `source`."""
+    layer = Layer()
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping at the top level")
+    layer.update(data, source)
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err, layer.sources)) from None

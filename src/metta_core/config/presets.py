@@ -1,0 +1,59 @@
+"""Shipped YAML presets: `configs/<section>/<name>.yaml` inside the package.
+
+A preset is named by its file stem (`navigation`) or given as a path to any YAML file. Listing
+presets reads only the directory, so shell completion stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from metta_core.errors import ConfigError
+
+CONFIGS_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+def preset_names(section: str) -> list[str]:
+    directory = CONFIGS_DIR / section
+    return sorted(p.stem for p in directory.glob("*.yaml")) if directory.is_dir() else []
+
+
+def read_yaml_file(path: Path | str, what: str = "config file") -> Any:
+    """Read a YAML file, turning every failure into one line that names the file."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {path}: no such file") from None
+    except OSError as err:
+        raise ConfigError(f"{what} {path}: cannot read ({err.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{what} {path}:{where} invalid YAML ({getattr(err, 'problem', err)})") from None
+
+
+def preset_path(section: str, name: str) -> Path:
+    """Resolve a preset name, or a path to a YAML file, for a section."""
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    path = CONFIGS_DIR / section / f"{name}.yaml"
+    if not path.exists():
+        known = ", ".join(preset_names(section)) or "none shipped"
+        raise ConfigError(f"{section}={name}: no such preset (known: {known})")
+    return path
+
+
+def load_preset(section: str, name: str) -> dict[str, Any]:
+    data = read_yaml_file(preset_path(section, name), f"{section} preset")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{section} preset {name}: expected a mapping at the top level")
+    return data
