@@ -153,7 +153,7 @@ def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, d
     for section, (name, source) in chosen.items():
         directory = preset_sections(model)[section]
         try:
-            data = load_preset(directory, name)
+            data = load_preset(directory, name, section)
             label = f"preset {section}={name} ({preset_path(directory, name)})"
         except ConfigError as err:
             problems.append(f"{err} (from {source})")

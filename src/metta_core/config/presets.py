@@ -38,20 +38,20 @@ def read_yaml_file(path: Path | str, what: str = "config file") -> Any:
         raise ConfigError(f"{what} {path}:{where} invalid YAML ({getattr(err, 'problem', err)})") from None
 
 
-def preset_path(section: str, name: str) -> Path:
-    """Resolve a preset name, or a path to a YAML file, for a section."""
+def preset_path(section: str, name: str, field: str | None = None) -> Path:
+    """Resolve a preset name, or a path to a YAML file, for a section (`field` names it in errors)."""
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
     path = CONFIGS_DIR / section / f"{name}.yaml"
     if not path.exists():
         known = ", ".join(preset_names(section)) or "none shipped"
-        raise ConfigError(f"{section}={name}: no such preset (known: {known})")
+        raise ConfigError(f"{field or section}={name}: no such preset (known: {known})")
     return path
 
 
-def load_preset(section: str, name: str) -> dict[str, Any]:
-    data = read_yaml_file(preset_path(section, name), f"{section} preset")
+def load_preset(section: str, name: str, field: str | None = None) -> dict[str, Any]:
+    data = read_yaml_file(preset_path(section, name, field), f"{field or section} preset")
     if data is None:
         return {}
     if not isinstance(data, dict):
