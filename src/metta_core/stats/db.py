@@ -41,6 +41,7 @@ class StatsDB:
         import duckdb
 
         self.path = Path(path)
+        self._depth = 0
         if read_only and not self.path.exists():
             raise StorageError(f"{self.path}: no such stats database")
         if not read_only:
@@ -90,7 +91,7 @@ class StatsDB:
 
     # -- transactions ---------------------------------------------------------------------
     def transaction(self):
-        return _Transaction(self.con)
+        return _Transaction(self)
 
     # -- writes ---------------------------------------------------------------------------
     def add_simulation(
@@ -230,28 +231,22 @@ class StatsDB:
 
 class _Transaction:
     """BEGIN ... COMMIT, or ROLLBACK if anything (including Ctrl-C) interrupts the block.
-    Nested use joins the outer transaction."""
 
-    def __init__(self, con) -> None:
-        self.con = con
-        self.owner = False
+    Nested use joins the outer transaction: DuckDB aborts a transaction that sees a second BEGIN,
+    so the depth is counted here and only the outermost block begins and ends it."""
+
+    def __init__(self, db: StatsDB) -> None:
+        self.db = db
 
     def __enter__(self) -> None:
-        import duckdb
-
-        try:
-            self.con.execute("BEGIN TRANSACTION")
-            self.owner = True
-        except duckdb.TransactionException:
-            self.owner = False
+        if self.db._depth == 0:
+            self.db.con.execute("BEGIN TRANSACTION")
+        self.db._depth += 1
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if not self.owner:
-            return
-        if exc_type is None:
-            self.con.execute("COMMIT")
-        else:
-            self.con.execute("ROLLBACK")
+        self.db._depth -= 1
+        if self.db._depth == 0:
+            self.db.con.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
 def _first_line(err: BaseException) -> str:

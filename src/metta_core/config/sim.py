@@ -1,0 +1,82 @@
+"""Settings of evaluation: one simulation, a suite of them (shipped YAML), and `metta sim`.
+
+A suite file under `configs/sim/<name>.yaml` is a `SuiteConfig`; its simulations name an env preset
+plus `key=value` overrides of it, fixed seeds, episode counts and the two scores a raw score is
+normalised between: `normalized = (score - random_score) / (reference_score - random_score)`.
+This module only validates; running lives in `metta_core.sim`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from metta_core.config.base import CommandSettings, Section
+
+
+class SimulationConfig(Section):
+    """One simulation: a policy (and optional opponents) on one env config for K episodes."""
+
+    name: str = Field(description="Unique within its suite, e.g. 'corridors'.")
+    env: str = Field(description="Env preset name or YAML path.")
+    env_overrides: list[str] = Field(
+        default_factory=list, description="key=value overrides of the env preset."
+    )
+    episodes: int = Field(8, ge=1, description="Episodes to run.")
+    num_envs: int = Field(4, ge=1, description="Environments stepped together (batched in one VecEnv).")
+    seed: int = Field(0, ge=0, description="Seed of the VecEnv: fixes maps and the episode seeds.")
+    opponents: list[str] = Field(
+        default_factory=list,
+        description="Policy URIs sharing the env: agents are split in equal blocks, the evaluated policy first.",
+    )
+    random_score: float | None = Field(None, description="Measured score of the `random` policy.")
+    reference_score: float | None = Field(None, description="Score a competent policy reaches.")
+
+    @model_validator(mode="after")
+    def _reference_above_random(self) -> SimulationConfig:
+        known = self.random_score is not None and self.reference_score is not None
+        if known and self.reference_score <= self.random_score:
+            raise ValueError("reference_score must be above random_score")
+        return self
+
+
+class SuiteConfig(Section):
+    """A named set of simulations (or of other suites, via `include`)."""
+
+    name: str
+    description: str = ""
+    simulations: list[SimulationConfig] = Field(default_factory=list)
+    include: list[str] = Field(
+        default_factory=list, description="Other suites whose simulations join this one."
+    )
+    pass_score: float | None = Field(
+        None, description="The suite is passed when the mean normalized score reaches this value."
+    )
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> SuiteConfig:
+        names = [sim.name for sim in self.simulations]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"duplicate simulation names: {', '.join(duplicated)}")
+        if not self.simulations and not self.include:
+            raise ValueError("a suite needs simulations or include")
+        return self
+
+
+class SimSettings(CommandSettings):
+    """`metta sim`: which policies, which suite, where the stats and replays go."""
+
+    policies: list[str] = Field(default_factory=list, description="Policy URIs, or `random` / `simple`.")
+    suite: str = Field("navigation", description="Suite preset name (configs/sim/) or YAML path.")
+    selector: Literal["latest", "top", "all"] = "latest"
+    metric: str = Field("score", description="Metadata metric that `--selector top` ranks checkpoints by.")
+    top_k: int = Field(1, ge=1, description="Checkpoints taken by `top` (and the most taken by `all`).")
+    episodes: int | None = Field(None, ge=1, description="Override every simulation's episode count.")
+    num_envs: int | None = Field(None, ge=1, description="Override every simulation's batch size.")
+    stats_db_uri: str | None = Field(None, description="Export the merged stats DB here (path or s3://).")
+    replay_dir: Path | None = Field(None, description="Write one replay per simulation and policy here.")
+    device: str = "cpu"
+    seed: int = Field(0, ge=0, description="Seed of the actors' random choices.")
