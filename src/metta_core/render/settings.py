@@ -1,0 +1,37 @@
+"""Settings of the commands that watch agents: `metta render`, `metta replay`, `metta play`.
+
+`WatchSettings` holds what all three share (which env, which policy, seed, how many steps); each
+command adds its own fields. Validation lives here, not in the command modules.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from metta_core.config.base import CommandSettings
+from metta_core.env.config import EnvConfig
+
+
+class WatchSettings(CommandSettings):
+    """An env preset (or YAML file) and a policy to watch on it."""
+
+    preset_sections: ClassVar[dict[str, str]] = {"env": "env"}
+    default_presets: ClassVar[dict[str, str]] = {"env": "arena"}
+
+    env: EnvConfig
+    policy: str = Field("simple", description="random, simple (heuristic) or a policy URI.")
+    seed: int = Field(0, description="Seeds the env and the built-in policies: same seed, same episode.")
+    steps: int | None = Field(None, ge=1, description="Steps to run; default: one episode (env max_steps).")
+    device: str = Field("cpu", description="Torch device for trained policies.")
+
+    def num_steps(self) -> int:
+        return self.steps if self.steps is not None else self.env.game.max_steps
+
+
+class RenderSettings(WatchSettings):
+    """`metta render`: a live view in the terminal."""
+
+    renderer: Literal["ascii", "textual"] = "ascii"
+    sleep: float = Field(0.1, ge=0.0, le=60.0, description="Seconds between frames.")
