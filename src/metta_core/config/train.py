@@ -128,4 +128,3 @@ class TrainSettings(CommandSettings):
         if value is not None and (not value or "/" in value or value in (".", "..")):
             raise ValueError("run must be a plain directory name (no '/')")
         return value
-

@@ -1,0 +1,197 @@
+"""The policy network: CNN encoder over the observation window, LSTM core, actor and critic heads.
+
+The actor chooses one entry of the *flattened* action space: every valid (action, argument) pair
+of the env's enabled actions. An argument above an action's maximum can therefore never be
+sampled (the invalid-argument mask is built into the space) and one categorical distribution
+covers both choices. This module holds the network only: no environment, no optimizer, no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from metta_core.config.train import AgentConfig
+
+LSTMState = tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """What the network must know about the env; stored in checkpoints to rebuild the network."""
+
+    obs_shape: tuple[int, int, int]
+    num_global_features: int
+    action_names: tuple[str, ...]
+    action_max_args: tuple[int, ...]
+    feature_names: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env) -> PolicySpec:
+        return cls(
+            obs_shape=tuple(int(x) for x in env.obs_shape),
+            num_global_features=int(env.num_global_features),
+            action_names=tuple(env.action_names),
+            action_max_args=tuple(int(x) for x in env.action_max_args),
+            feature_names=tuple(getattr(env, "feature_names", ())),
+        )
+
+    def action_pairs(self) -> np.ndarray:
+        """int32 (num_pairs, 2): the (action, argument) of each entry of the flattened space."""
+        return np.array(
+            [(a, arg) for a, max_arg in enumerate(self.action_max_args) for arg in range(max_arg + 1)],
+            dtype=np.int32,
+        ).reshape(-1, 2)
+
+    def to_dict(self) -> dict:
+        return {
+            "obs_shape": list(self.obs_shape),
+            "num_global_features": self.num_global_features,
+            "action_names": list(self.action_names),
+            "action_max_args": list(self.action_max_args),
+            "feature_names": list(self.feature_names),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PolicySpec:
+        return cls(
+            obs_shape=tuple(data["obs_shape"]),
+            num_global_features=int(data["num_global_features"]),
+            action_names=tuple(data["action_names"]),
+            action_max_args=tuple(data["action_max_args"]),
+            feature_names=tuple(data.get("feature_names", ())),
+        )
+
+
+def _conv_out(size: int, kernel: int, stride: int) -> int:
+    return (size - kernel) // stride + 1
+
+
+def _layer_init(layer: nn.Module, std: float = 2**0.5) -> nn.Module:
+    # Orthogonal init with small actor/critic output gains, as in CleanRL's PPO.
+    nn.init.orthogonal_(layer.weight, std)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+class MettaPolicy(nn.Module):
+    """`forward` runs BPTT segments for the update; `step` runs one batched inference step."""
+
+    def __init__(self, spec: PolicySpec, config: AgentConfig):
+        super().__init__()
+        self.spec = spec
+        self.config = config
+        channels, height, width = spec.obs_shape
+        c1, c2 = config.cnn_channels
+        # A large first stride shrinks the 11x11 window to 3x3 cheaply; small windows use stride 1.
+        k1, s1 = (5, 3) if min(height, width) >= 8 else (3, 1)
+        h1, w1 = _conv_out(height, k1, s1), _conv_out(width, k1, s1)
+        k2 = min(3, h1, w1)
+        h2, w2 = _conv_out(h1, k2, 1), _conv_out(w1, k2, 1)
+        self.cnn = nn.Sequential(
+            _layer_init(nn.Conv2d(channels, c1, k1, stride=s1)),
+            nn.ReLU(),
+            _layer_init(nn.Conv2d(c1, c2, k2, stride=1)),
+            nn.ReLU(),
+            nn.Flatten(),
+        )
+        self.encoder = nn.Sequential(
+            _layer_init(nn.Linear(c2 * h2 * w2 + spec.num_global_features, config.hidden_size)), nn.ReLU()
+        )
+        core = config.lstm_size or config.hidden_size
+        self.lstm = nn.LSTM(config.hidden_size, config.lstm_size) if config.lstm_size else None
+        if self.lstm is not None:
+            for name, param in self.lstm.named_parameters():
+                if "bias" in name:
+                    nn.init.zeros_(param)
+                else:
+                    nn.init.orthogonal_(param, 1.0)
+        num_pairs = sum(m + 1 for m in spec.action_max_args)
+        self.actor = self._head(core, num_pairs, 0.01)
+        self.critic = self._head(core, 1, 1.0)
+        # Observations are uint8 counts and flags of different ranges; each layer is divided by
+        # the largest value seen so far (updated during rollouts, saved with the weights).
+        self.register_buffer("feature_max", torch.ones(channels))
+        self.register_buffer("global_max", torch.ones(max(spec.num_global_features, 1)))
+        self.register_buffer("action_pairs", torch.from_numpy(spec.action_pairs()).long())
+
+    def _head(self, core: int, out: int, std: float) -> nn.Module:
+        if self.config.head_size:
+            return nn.Sequential(
+                _layer_init(nn.Linear(core, self.config.head_size)),
+                nn.ReLU(),
+                _layer_init(nn.Linear(self.config.head_size, out), std),
+            )
+        return _layer_init(nn.Linear(core, out), std)
+
+    @property
+    def lstm_size(self) -> int:
+        return self.config.lstm_size
+
+    def initial_state(self, num_agents: int, device: torch.device | str = "cpu") -> LSTMState:
+        size = max(self.config.lstm_size, 1)
+        zeros = torch.zeros(1, num_agents, size, device=device)
+        return zeros, zeros.clone()
+
+    @torch.no_grad()
+    def observe_ranges(self, obs: torch.Tensor, global_obs: torch.Tensor) -> None:
+        """Widen the per-layer normalisers to cover this batch (rollouts only)."""
+        self.feature_max.copy_(torch.maximum(self.feature_max, obs.amax(dim=(0, 2, 3)).float()))
+        if global_obs.shape[-1]:
+            self.global_max.copy_(torch.maximum(self.global_max, global_obs.abs().amax(dim=0)))
+
+    def encode(self, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
+        """(N, C, H, W) uint8 + (N, G) float -> (N, hidden)."""
+        x = obs.float() / self.feature_max.view(1, -1, 1, 1)
+        features = self.cnn(x)
+        if global_obs.shape[-1]:
+            features = torch.cat([features, global_obs / self.global_max], dim=1)
+        return self.encoder(features)
+
+    @torch.no_grad()
+    def step(
+        self, obs: torch.Tensor, global_obs: torch.Tensor, state: LSTMState
+    ) -> tuple[torch.Tensor, torch.Tensor, LSTMState]:
+        """One inference step for N agents: (logits (N, pairs), value (N,), next state)."""
+        hidden = self.encode(obs, global_obs)
+        if self.lstm is not None:
+            out, state = self.lstm(hidden.unsqueeze(0), state)
+            hidden = out.squeeze(0)
+        return self.actor(hidden), self.critic(hidden).squeeze(-1), state
+
+    def forward(
+        self, obs: torch.Tensor, global_obs: torch.Tensor, starts: torch.Tensor, state: LSTMState
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Segments for the update. obs (B, T, C, H, W), global_obs (B, T, G), starts (B, T) bool
+        marking steps that begin a new episode (the state is cleared before them), state: the
+        recurrent state before step 0 of each segment, (1, B, L). Returns logits (B, T, pairs)
+        and values (B, T)."""
+        batch, horizon = obs.shape[:2]
+        hidden = self.encode(
+            obs.reshape(batch * horizon, *obs.shape[2:]), global_obs.reshape(batch * horizon, -1)
+        )
+        if self.lstm is not None:
+            sequence = hidden.view(batch, horizon, -1).transpose(0, 1)  # (T, B, hidden)
+            if not bool(starts[:, 1:].any()):
+                # No episode boundary inside any segment: one fused LSTM call.
+                out, _ = self.lstm(sequence, state)
+            else:
+                keep = (~starts).float().t().unsqueeze(-1)  # (T, B, 1)
+                h, c = state
+                outs = []
+                for t in range(horizon):
+                    h, c = h * keep[t], c * keep[t]
+                    o, (h, c) = self.lstm(sequence[t : t + 1], (h, c))
+                    outs.append(o)
+                out = torch.cat(outs, 0)
+            hidden = out.transpose(0, 1).reshape(batch * horizon, -1)
+        logits = self.actor(hidden).view(batch, horizon, -1)
+        values = self.critic(hidden).view(batch, horizon)
+        return logits, values
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,96 @@
+"""The PPO loop, top to bottom: collect rollout -> advantages -> optimise -> log / checkpoint.
+
+`learn(session)` is the whole algorithm; everything it calls lives in a neighbouring module named
+after what it does (`rollout`, `advantage`, `update`, `losses`), and everything about files,
+tracking and processes is prepared by `trainer.py` in the `TrainingSession`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from metta_core.rl import distributed
+from metta_core.rl.advantage import compute_gae
+from metta_core.rl.rollout import bootstrap_value, collect_rollout
+from metta_core.rl.update import optimise
+
+if TYPE_CHECKING:
+    from metta_core.rl.trainer import TrainingSession
+
+
+def learn(session: TrainingSession) -> dict[str, float]:
+    """Train until `total_agent_steps` or a stop signal; returns the last epoch's metrics."""
+    config = session.settings.trainer
+    policy, buffer, device = session.policy, session.buffer, session.device
+    steps_per_epoch = buffer.size * session.dist.world_size
+    metrics: dict[str, float] = {}
+    while session.agent_steps < config.total_agent_steps:
+        epoch_start = time.perf_counter()
+
+        # 1. Learning rate: linear annealing to zero over the run (a function of agent steps, so a
+        #    resumed run anneals exactly as an uninterrupted one would).
+        if config.anneal_lr:
+            fraction = 1.0 - session.agent_steps / config.total_agent_steps
+            for group in session.optimizer.param_groups:
+                group["lr"] = config.learning_rate * max(fraction, 0.0)
+
+        # 2. Collect a rollout with every agent acting in one batched forward pass per step.
+        policy.eval()
+        single_process_stop = session.stop if not session.dist.enabled else (lambda: False)
+        completed = collect_rollout(
+            session.env,
+            policy,
+            buffer,
+            session.carry,
+            session.action_pairs,
+            session.generator,
+            single_process_stop,
+        )
+        if not completed:
+            break
+        rollout_s = time.perf_counter() - epoch_start
+
+        # 3. Advantages (GAE) and returns.
+        next_value = bootstrap_value(policy, session.carry, device)
+        compute_gae(
+            buffer.rewards,
+            buffer.values,
+            buffer.dones,
+            next_value,
+            config.gamma,
+            config.gae_lambda,
+            buffer.advantages,
+        )
+        buffer.returns.copy_(buffer.advantages + buffer.values)
+
+        # 4. Optimise: epochs of minibatches over BPTT segments (gradients all-reduced under DDP).
+        policy.train()
+        update_start = time.perf_counter()
+        losses = optimise(session.model, session.optimizer, buffer, config, session.generator)
+        update_s = time.perf_counter() - update_start
+
+        # 5. Log, checkpoint, evaluate.
+        session.epoch += 1
+        session.agent_steps += steps_per_epoch
+        epoch_s = time.perf_counter() - epoch_start
+        session.wall_time += epoch_s
+        metrics = {
+            **losses,
+            **session.episode_metrics(),
+            "learning_rate": session.optimizer.param_groups[0]["lr"],
+            "agent_steps_per_s": steps_per_epoch / epoch_s,
+            "rollout_s": rollout_s,
+            "update_s": update_s,
+            "reward_per_step": float(buffer.rewards.mean()),
+        }
+        session.report(metrics)
+        if session.epoch % config.checkpoint_interval == 0:
+            session.save_checkpoint()
+        if config.evaluate_interval and session.epoch % config.evaluate_interval == 0:
+            session.evaluate()
+        if distributed.any_rank(session.stop(), device):
+            break
+    return {k: float(v) for k, v in metrics.items() if np.isfinite(v)}

@@ -1,0 +1,64 @@
+"""The files of a run directory: `config.yaml`, `checkpoints/epoch_NNNNNN.pt`, `train.log`.
+
+Knows names and layout only; what goes into a checkpoint is `metta_core.policy.checkpoint`'s job.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from metta_core import storage
+
+CHECKPOINT_DIR = "checkpoints"
+
+
+def default_run_name(env_name: str) -> str:
+    return f"{env_name}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}"
+
+
+def checkpoint_path(run_dir: Path, epoch: int) -> Path:
+    return run_dir / CHECKPOINT_DIR / f"epoch_{epoch:06d}.pt"
+
+
+def latest_checkpoint(run_dir: Path) -> Path | None:
+    """The highest-epoch checkpoint of a run; temp files of interrupted writes are ignored."""
+    directory = run_dir / CHECKPOINT_DIR
+    if not directory.is_dir():
+        return None
+    found = sorted(p for p in directory.glob("epoch_*.pt") if p.is_file())
+    return found[-1] if found else None
+
+
+def most_recent_run(data_dir: Path) -> Path | None:
+    """The run directory under `data_dir` whose latest checkpoint is newest (for a bare --resume)."""
+    if not data_dir.is_dir():
+        return None
+    runs = [(latest_checkpoint(d), d) for d in data_dir.iterdir() if d.is_dir()]
+    runs = [(c.stat().st_mtime, d) for c, d in runs if c is not None]
+    return max(runs)[1] if runs else None
+
+
+def write_config(run_dir: Path, settings_data: dict) -> Path:
+    path = run_dir / "config.yaml"
+    storage.write_bytes(path, yaml.safe_dump(settings_data, sort_keys=False).encode())
+    return path
+
+
+class TrainLog:
+    """Plain text lines appended to `train.log` (flushed per line, so a kill loses nothing)."""
+
+    def __init__(self, path: Path | None):
+        self.file = open(path, "a", buffering=1) if path is not None else None  # noqa: SIM115
+
+    def write(self, message: str) -> None:
+        if self.file is not None:
+            self.file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None

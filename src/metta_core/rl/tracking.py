@@ -1,0 +1,60 @@
+"""Optional Weights & Biases tracking: metrics, the resolved config and checkpoints as artifacts.
+
+Off by default (`wandb.mode=disabled`), and wandb is imported only when a mode asks for it.
+Offline mode writes a real wandb run directory under the run directory (`wandb/offline-run-*`)
+that `wandb sync` can upload later. Checkpoint artifacts are named after the run, type `model`,
+which is what `wandb://run/<name>` in the PolicyStore fetches.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from metta_core.config.sections import WandbConfig
+from metta_core.errors import ConfigError
+
+
+class Tracker:
+    def __init__(self, config: WandbConfig, run_name: str, run_dir: Path, settings_data: dict[str, Any]):
+        self.config = config
+        self.run = None
+        if config.mode == "disabled":
+            return
+        try:
+            import wandb
+        except ImportError:
+            raise ConfigError("wandb.mode: wandb is not installed (pip install 'metta[wandb]')") from None
+        self._wandb = wandb
+        self.run = wandb.init(
+            project=config.project,
+            entity=config.entity,
+            group=config.group,
+            tags=list(config.tags),
+            name=run_name,
+            id=run_name,
+            resume="allow",
+            mode=config.mode,
+            dir=str(run_dir),
+            config=settings_data,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.run is not None
+
+    def log(self, metrics: dict[str, float], agent_steps: int) -> None:
+        if self.run is not None:
+            self.run.log(metrics, step=agent_steps)
+
+    def log_checkpoint(self, path: Path, run_name: str, metadata: dict[str, Any]) -> None:
+        if self.run is None or not self.config.log_checkpoints:
+            return
+        artifact = self._wandb.Artifact(run_name, type="model", metadata=metadata)
+        artifact.add_file(str(path))
+        self.run.log_artifact(artifact, aliases=["latest", f"epoch_{metadata.get('epoch', 0)}"])
+
+    def finish(self) -> None:
+        if self.run is not None:
+            self.run.finish()
+            self.run = None

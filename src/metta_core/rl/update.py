@@ -1,0 +1,71 @@
+"""Optimise the policy on one filled buffer: epochs of shuffled minibatches of BPTT segments.
+
+Each minibatch replays its segments through the LSTM from the stored state, computes the PPO
+losses, clips the gradient norm and steps the optimiser. Under DDP the backward pass all-reduces
+gradients, and the target-KL early stop is decided on the KL averaged over ranks so that every
+rank runs the same number of steps. Returns plain floats for logging.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from metta_core.config.train import TrainerConfig
+from metta_core.rl import distributed
+from metta_core.rl.buffer import RolloutBuffer
+from metta_core.rl.losses import ppo_loss
+
+
+def optimise(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    buffer: RolloutBuffer,
+    config: TrainerConfig,
+    generator: torch.Generator,
+) -> dict[str, float]:
+    """`model` is the policy, or its DDP wrapper; it is called as model(obs, global_obs, starts, state)."""
+    segments_per_minibatch = max(1, min(config.minibatch_size // buffer.bptt_horizon, buffer.num_segments))
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    totals = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clipfrac": 0.0}
+    steps = 0
+    epochs_run = 0
+    for _ in range(config.update_epochs):
+        epochs_run += 1
+        order = torch.randperm(buffer.num_segments, generator=generator).to(buffer.obs.device)
+        epoch_kl = torch.zeros((), device=buffer.obs.device)
+        epoch_steps = 0
+        for start in range(0, buffer.num_segments - segments_per_minibatch + 1, segments_per_minibatch):
+            batch = buffer.minibatch(order[start : start + segments_per_minibatch])
+            logits, values = model(batch.obs, batch.global_obs, batch.starts, batch.state)
+            terms = ppo_loss(
+                logits.flatten(0, 1),
+                values.flatten(),
+                batch.actions.flatten(),
+                batch.logprobs.flatten(),
+                batch.values.flatten(),
+                batch.advantages.flatten(),
+                batch.returns.flatten(),
+                config,
+            )
+            optimizer.zero_grad(set_to_none=True)
+            terms.loss.backward()
+            nn.utils.clip_grad_norm_(parameters, config.max_grad_norm)
+            optimizer.step()
+            for key in totals:
+                totals[key] += float(getattr(terms, key))
+            epoch_kl += terms.approx_kl
+            epoch_steps += 1
+            steps += 1
+        if config.target_kl is not None:
+            mean_kl = distributed.mean_across_ranks(epoch_kl / max(epoch_steps, 1))
+            if float(mean_kl) > config.target_kl:
+                break
+    metrics = {key: value / max(steps, 1) for key, value in totals.items()}
+    values, returns = buffer.values.flatten(), buffer.returns.flatten()
+    variance = float(returns.var())
+    metrics["explained_variance"] = (
+        float("nan") if variance == 0 else 1 - float((returns - values).var()) / variance
+    )
+    metrics["update_epochs"] = float(epochs_run)
+    return metrics
