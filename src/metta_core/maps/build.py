@@ -6,6 +6,7 @@ seed rule (a config with `seed` ignores the caller's generator); builders only d
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import numpy as np
@@ -19,17 +20,26 @@ from metta_core.maps.validate import map_problem
 DETERMINISTIC_BUILDERS = frozenset({"ascii"})
 
 
+#: builder name -> "module:function"; imported on use, since WFC and ConvChain pull in numba.
+BUILDERS: dict[str, str] = {
+    "random": "metta_core.maps.builders.random:build_random",
+    "maze": "metta_core.maps.builders.maze:build_maze",
+    "rooms": "metta_core.maps.builders.rooms:build_rooms",
+    "cylinders": "metta_core.maps.builders.cylinders:build_cylinders",
+    "terrain": "metta_core.maps.builders.terrain:build_terrain",
+    "ascii": "metta_core.maps.builders.ascii:build_ascii",
+    "template": "metta_core.maps.builders.template:build_template",
+    "wfc": "metta_core.maps.builders.wfc:build_wfc",
+    "convchain": "metta_core.maps.builders.convchain:build_convchain",
+    "scene": "metta_core.maps.scene:build_scene",
+}
+
+
 def _builder(name: str) -> Callable[[MapConfig, np.random.Generator], Built]:
-    # Imported on use: the WFC and ConvChain builders pull in numba.
-    if name == "random":
-        from metta_core.maps.builders.random import build_random
-
-        return build_random
-    if name == "ascii":
-        from metta_core.maps.builders.ascii import build_ascii
-
-        return build_ascii
-    raise MapError(f"builder '{name}': unknown")
+    if name not in BUILDERS:
+        raise MapError(f"builder '{name}': unknown (known: {', '.join(BUILDERS)})")
+    module_name, function = BUILDERS[name].split(":")
+    return getattr(importlib.import_module(module_name), function)
 
 
 def generate(config: MapConfig, rng: np.random.Generator) -> Built:

@@ -105,10 +105,223 @@ class AsciiConfig(BuilderBase):
         return self
 
 
+class MazeConfig(SizedBuilder):
+    """A perfect maze (one path between any two cells) carved by Kruskal's or Prim's algorithm."""
+
+    builder: Literal["maze"] = "maze"
+    algorithm: Literal["kruskal", "prim"] = "kruskal"
+    corridor_width: int = Field(1, ge=1, description="Cells across each corridor.")
+    wall_thickness: int = Field(1, ge=1, description="Cells across each wall between corridors.")
+    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 1})
+
+
+class RoomsConfig(SizedBuilder):
+    """A grid of rooms separated by walls; neighbouring rooms are joined by doors.
+
+    Doors first join the rooms along a random spanning tree (so all rooms connect), then each other
+    neighbouring pair gets a door with probability `extra_doors`; `doors: false` seals every room
+    (then give each room its own objects and agents). Each room is a named area `room_<row>_<col>`.
+    """
+
+    builder: Literal["rooms"] = "rooms"
+    rows: int = Field(2, ge=1, description="Rooms top to bottom.")
+    columns: int = Field(2, ge=1, description="Rooms left to right.")
+    wall_thickness: int = Field(1, ge=1)
+    doors: bool = True
+    door_width: int = Field(1, ge=1)
+    extra_doors: float = Field(
+        0.0, ge=0.0, le=1.0, description="Chance of a door between rooms the tree left apart."
+    )
+    room_objects: dict[str, int] = Field(default_factory=dict, description="Objects placed in every room.")
+    room_agents: int = Field(0, ge=0, description="Agents (`@`) placed in every room, on top of `agents`.")
+    agents: int | dict[str, int] = 0
+    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 1})
+
+    @field_validator("room_objects")
+    @classmethod
+    def _known_room_objects(cls, objects: dict[str, int]) -> dict[str, int]:
+        return _check_objects(objects)
+
+
+class CylindersConfig(SizedBuilder):
+    """Navigation's cylinders: pairs of parallel wall bars with an altar between them.
+
+    Each cylinder is two bars `length` long, `gap` cells apart, open at both ends (or closed at one
+    end with `closed_end`), horizontal or vertical at random; an altar sits in the middle.
+    """
+
+    builder: Literal["cylinders"] = "cylinders"
+    cylinders: int = Field(2, ge=0)
+    length: int = Field(7, ge=2)
+    gap: int = Field(1, ge=1)
+    closed_end: bool = False
+    altar_inside: bool = True
+    objects: dict[str, int] = Field(default_factory=dict)
+
+
+class TerrainConfig(SizedBuilder):
+    """Varied terrain for navigation: wall blobs grown by random walks, plus scattered walls.
+
+    Regions cut off from the largest open region are filled with walls so that every placed
+    object and agent can reach the others.
+    """
+
+    builder: Literal["terrain"] = "terrain"
+    obstacles: int = Field(8, ge=0, description="Wall blobs to grow.")
+    obstacle_size: tuple[int, int] = Field((3, 12), description="Cells per blob: (min, max).")
+    wall_density: float = Field(
+        0.02, ge=0.0, le=0.5, description="Extra single walls, as a fraction of cells."
+    )
+    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 2})
+
+
+class TemplateConfig(BuilderBase):
+    """A fixed layout (inline `map` or `uri`) with random variations.
+
+    `swaps` replaces each occurrence of an object with one of the listed objects (`empty` clears
+    the cell), `shuffle_objects` permutes the positions of all converters, and `rotate`/`mirror`
+    turn and flip the whole layout at random.
+    """
+
+    builder: Literal["template"] = "template"
+    map: str | list[str] | None = None
+    uri: str | None = None
+    swaps: dict[str, list[str]] = Field(
+        default_factory=dict, description="object -> candidates (or `empty`)."
+    )
+    shuffle_objects: bool = False
+    rotate: bool = True
+    mirror: bool = True
+    agents: int | dict[str, int] | None = None  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TemplateConfig:
+        if (self.map is None) == (self.uri is None):
+            raise ValueError("give exactly one of `map` (inline rows) or `uri` (a map file)")
+        for name, candidates in self.swaps.items():
+            _check_objects({name: 0, **{c: 0 for c in candidates if c != "empty"}})
+        return self
+
+
+class PatternBuilder(SizedBuilder):
+    """A builder learning from an example `pattern` of walls (`#`) and empty cells (`.`)."""
+
+    pattern: str | list[str] = Field(description="The example: rows of characters, one string or a list.")
+    keep_largest_region: bool = Field(
+        True, description="Fill open pockets cut off from the largest open region with walls."
+    )
+    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 1})
+
+
+class WFCConfig(PatternBuilder):
+    """Wave Function Collapse, overlapping model: every NxN window of the output occurs in the example."""
+
+    builder: Literal["wfc"] = "wfc"
+    pattern_size: int = Field(3, ge=2, le=5)
+    periodic_input: bool = Field(True, description="Windows of the example wrap around its edges.")
+    periodic_output: bool = Field(False, description="The output wraps around (tiles seamlessly).")
+    symmetry: int = Field(8, ge=1, le=8, description="Rotations/reflections of each window used (1-8).")
+    ground: bool = Field(False, description="Pin the example's bottom row to the output's bottom row.")
+    max_retries: int = Field(10, ge=1, description="Restarts after a contradiction before giving up.")
+
+
+class ConvChainConfig(PatternBuilder):
+    """ConvChain: Metropolis sampling so that NxN windows follow the example's window statistics."""
+
+    builder: Literal["convchain"] = "convchain"
+    receptor_size: int = Field(3, ge=2, le=4)
+    iterations: int = Field(4, ge=1, description="Sweeps over every cell.")
+    temperature: float = Field(1.0, gt=0.0)
+
+
+class SceneArea(Section):
+    """Where a child scene draws, inside its parent's area. Give exactly one of the selectors.
+
+    `area`: a named area the parent's builder made (a glob: `room_*`); `rows`/`columns`: split into
+    that many equal bands; `inset`: the part inside a border of that width; `border`: the ring of
+    that width along the edge, as four strips; `region`: `[row, col, height, width]` (negative row
+    or col count from the far edge). `select` picks all pieces, one at random, or the n-th.
+    """
+
+    area: str | None = None
+    rows: int | None = Field(None, ge=1)
+    columns: int | None = Field(None, ge=1)
+    inset: int | None = Field(None, ge=0)
+    border: int | None = Field(None, ge=1)
+    region: tuple[int, int, int, int] | None = None
+    select: Literal["all", "random"] | int = "all"
+
+    @model_validator(mode="after")
+    def _one_selector(self) -> SceneArea:
+        given = [
+            k
+            for k in ("area", "rows", "columns", "inset", "border", "region")
+            if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError("give exactly one of area, rows, columns, inset, border, region")
+        return self
+
+
+class ChildScene(Section):
+    where: SceneArea
+    scene: SceneConfig
+
+
+class SceneConfig(Section):
+    """A node of a scene tree: a builder fills the node's area, then children fill parts of it.
+
+    The builder's `width`/`height` are replaced by the area's size. After the children, `objects`
+    and `agents` are scattered on the area's empty cells. Each child piece gets its own generator,
+    seeded from the parent's in order, so a scene's seed decides the whole map.
+    """
+
+    fill: MapConfig | None = Field(None, description="The builder that draws this node's whole area.")
+    children: list[ChildScene] = Field(default_factory=list)
+    objects: dict[str, int] = Field(default_factory=dict)
+    agents: int | dict[str, int] = 0
+
+    @field_validator("objects")
+    @classmethod
+    def _known_objects(cls, objects: dict[str, int]) -> dict[str, int]:
+        return _check_objects(objects)
+
+    @field_validator("agents")
+    @classmethod
+    def _known_teams(cls, agents: int | dict[str, int]) -> int | dict[str, int]:
+        return _check_agents(agents)
+
+
+class SceneMapConfig(BuilderBase):
+    """A map drawn by a scene tree (inline, or the path of a scene YAML file), walled at the end."""
+
+    builder: Literal["scene"] = "scene"
+    width: int = Field(32, ge=3, le=1024)
+    height: int = Field(32, ge=3, le=1024)
+    border_width: int = Field(1, ge=0)
+    scene: SceneConfig | str = Field(
+        description="A scene tree, or a scene file (path; shipped scenes by name)."
+    )
+    agents: int | dict[str, int] = 0
+
+
 MapConfig = Annotated[
-    RandomConfig | AsciiConfig,
+    RandomConfig
+    | MazeConfig
+    | RoomsConfig
+    | CylindersConfig
+    | TerrainConfig
+    | AsciiConfig
+    | TemplateConfig
+    | WFCConfig
+    | ConvChainConfig
+    | SceneMapConfig,
     Field(discriminator="builder"),
 ]
+
+ChildScene.model_rebuild()
+SceneConfig.model_rebuild()
+SceneMapConfig.model_rebuild()
 
 
 class MapConfigModel(RootModel[MapConfig]):

@@ -88,3 +88,33 @@ def to_text(grid: np.ndarray) -> str:
 
 def paste(target: np.ndarray, piece: np.ndarray, row: int, col: int) -> None:
     target[row : row + piece.shape[0], col : col + piece.shape[1]] = piece
+
+
+def open_regions(grid: np.ndarray) -> tuple[np.ndarray, int]:
+    """Label 4-connected regions of non-wall cells: (labels with -1 on walls, region count)."""
+    height, width = grid.shape
+    labels = np.full((height, width), -1, dtype=np.int32)
+    open_cells = grid != WALL_CHAR
+    count = 0
+    for start_row, start_col in np.argwhere(open_cells):
+        if labels[start_row, start_col] >= 0:
+            continue
+        labels[start_row, start_col] = count
+        stack = [(int(start_row), int(start_col))]
+        while stack:
+            row, col = stack.pop()
+            for r, c in ((row - 1, col), (row + 1, col), (row, col - 1), (row, col + 1)):
+                if 0 <= r < height and 0 <= c < width and open_cells[r, c] and labels[r, c] < 0:
+                    labels[r, c] = count
+                    stack.append((r, c))
+        count += 1
+    return labels, count
+
+
+def keep_largest_region(grid: np.ndarray) -> np.ndarray:
+    """Wall in every open pocket except the largest, so that all open cells connect."""
+    labels, count = open_regions(grid)
+    if count > 1:
+        sizes = np.bincount(labels[labels >= 0], minlength=count)
+        grid[(labels >= 0) & (labels != int(np.argmax(sizes)))] = WALL_CHAR
+    return grid
