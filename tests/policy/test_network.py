@@ -1,0 +1,101 @@
+"""The policy network: shapes, the flattened action space, and the recurrent state handling."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from metta_core.config.train import AgentConfig
+from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
+
+from .conftest import MAX_ARGS, TINY_AGENT
+
+
+def _batch(n: int, horizon: int | None = None, seed: int = 0):
+    g = torch.Generator().manual_seed(seed)
+    lead = (n,) if horizon is None else (n, horizon)
+    obs = torch.randint(0, 5, (*lead, 19, 11, 11), generator=g, dtype=torch.uint8)
+    return obs, torch.rand(*lead, 4, generator=g)
+
+
+def test_action_space_holds_every_valid_pair_and_no_invalid_argument(spec):
+    pairs = spec.action_pairs()
+    assert len(pairs) == sum(m + 1 for m in MAX_ARGS)
+    for action, arg in pairs:
+        assert 0 <= arg <= MAX_ARGS[action]
+    assert len({tuple(p) for p in pairs}) == len(pairs)
+
+
+def test_step_gives_logits_over_pairs_values_and_next_state(spec):
+    policy = MettaPolicy(spec, TINY_AGENT)
+    obs, global_obs = _batch(6)
+    logits, values, (h, c) = policy.step(obs, global_obs, policy.initial_state(6))
+    assert logits.shape == (6, len(spec.action_pairs()))
+    assert values.shape == (6,)
+    assert h.shape == c.shape == (1, 6, TINY_AGENT.lstm_size)
+    assert h.abs().sum() > 0
+
+
+def test_sequence_forward_matches_stepping_one_step_at_a_time(spec):
+    policy = MettaPolicy(spec, TINY_AGENT)
+    obs, global_obs = _batch(3, horizon=5)
+    starts = torch.zeros(3, 5, dtype=torch.bool)
+    starts[1, 2] = True  # agent 1's episode restarts at step 2: its state must be cleared there
+    state = policy.initial_state(3)
+    logits, values = policy(obs, global_obs, starts, state)
+    h, c = state
+    for t in range(5):
+        keep = (~starts[:, t]).float().view(1, -1, 1)
+        step_logits, step_values, (h, c) = policy.step(obs[:, t], global_obs[:, t], (h * keep, c * keep))
+        torch.testing.assert_close(logits[:, t], step_logits, atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(values[:, t], step_values, atol=1e-5, rtol=1e-5)
+
+
+def test_fused_and_per_step_lstm_paths_agree_without_restarts(spec):
+    policy = MettaPolicy(spec, TINY_AGENT)
+    obs, global_obs = _batch(2, horizon=4)
+    none = torch.zeros(2, 4, dtype=torch.bool)
+    restart_other = none.clone()
+    restart_other[1, 3] = True  # forces the per-step path; agent 0's rows must not change
+    fused, _ = policy(obs, global_obs, none, policy.initial_state(2))
+    stepped, _ = policy(obs, global_obs, restart_other, policy.initial_state(2))
+    torch.testing.assert_close(fused[0], stepped[0], atol=1e-5, rtol=1e-5)
+    assert not torch.allclose(fused[1, 3], stepped[1, 3])
+
+
+def test_feed_forward_core_when_lstm_size_is_zero(spec):
+    policy = MettaPolicy(spec, AgentConfig(cnn_channels=(4, 4), hidden_size=16, lstm_size=0))
+    obs, global_obs = _batch(2, horizon=3)
+    logits, values = policy(obs, global_obs, torch.zeros(2, 3, dtype=torch.bool), policy.initial_state(2))
+    assert logits.shape[:2] == values.shape == (2, 3)
+
+
+def test_observation_normalisers_only_grow(spec):
+    policy = MettaPolicy(spec, TINY_AGENT)
+    obs, global_obs = _batch(4)
+    obs[:, 6] = 15
+    policy.observe_ranges(obs, global_obs)
+    assert policy.feature_max[6] == 15
+    policy.observe_ranges(torch.zeros_like(obs), global_obs)
+    assert policy.feature_max[6] == 15
+
+
+def test_small_windows_build_with_stride_one():
+    spec = PolicySpec((19, 5, 5), 4, ("noop", "move"), (0, 1))
+    policy = MettaPolicy(spec, TINY_AGENT)
+    logits, _, _ = policy.step(
+        torch.zeros(2, 19, 5, 5, dtype=torch.uint8), torch.zeros(2, 4), policy.initial_state(2)
+    )
+    assert logits.shape == (2, 3)
+
+
+def test_lstm256_preset_has_about_0_9_million_parameters(spec):
+    from metta_core.config.presets import load_preset
+
+    policy = MettaPolicy(spec, AgentConfig(**load_preset("agent", "lstm256")))
+    assert 0.8e6 <= count_parameters(policy) <= 1.0e6
+
+
+def test_spec_round_trips_through_plain_data(spec):
+    assert PolicySpec.from_dict(spec.to_dict()) == spec
+    assert np.array_equal(PolicySpec.from_dict(spec.to_dict()).action_pairs(), spec.action_pairs())
