@@ -1,0 +1,289 @@
+"""`VecEnv`: N environments x A agents stepped together by one numba call.
+
+The VecEnv owns the state arrays and the output buffers; `step` hands the actions to the kernel
+and returns the buffers (overwritten by the next call). Python work happens only when episodes
+end: their stats are collected and the next map of those envs is built, so that the kernel can
+reset an env inside the step with no wasted step. Nothing here loops over agents per step.
+
+Seeds: episode k of env e uses `episode_seed(seed, e, k)` both for its map and for the env's
+in-kernel generator (agent order), so a run is reproducible from (seed, actions) alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from metta_core.env.config import EnvConfig
+from metta_core.env.kernel import reset_envs, step_all, step_all_parallel
+from metta_core.env.layout import FEATURE_NAMES, GLOBAL_FEATURE_NAMES, NUM_GLOBAL, NUM_LAYERS, STAT_NAMES
+from metta_core.env.state import allocate_state, build_rules, encode_map, grow_state
+from metta_core.env.table import ITEM_NAMES, OBJECT_NAMES, ORIENTATIONS
+from metta_core.errors import ConfigError
+
+
+@dataclass
+class EpisodeStats:
+    """One finished episode of one env."""
+
+    env_index: int
+    episode_seed: int
+    length: int
+    rewards: list[float]  # per agent, after group sharing
+    raw_rewards: list[float]  # per agent, before sharing
+    agent_stats: list[dict[str, float]]  # per agent, `<thing>.<event>` counters
+    agent_teams: list[int]
+
+
+@dataclass
+class GridSnapshot:
+    """The full state of one env at one step, as plain Python data for renderers and replays."""
+
+    height: int
+    width: int
+    step: int
+    objects: list[dict] = field(default_factory=list)
+    agents: list[dict] = field(default_factory=list)
+
+
+def episode_seed(seed: int, env_index: int, episode: int) -> int:
+    """A 63-bit seed for episode `episode` of env `env_index` (independent streams per pair)."""
+    state = np.random.SeedSequence([seed & 0xFFFFFFFFFFFFFFFF, env_index, episode]).generate_state(
+        2, np.uint32
+    )
+    return int((int(state[0]) << 31) ^ int(state[1])) & 0x7FFFFFFFFFFFFFFF or 1
+
+
+class VecEnv:
+    """`num_envs` copies of one environment config, stepped together."""
+
+    def __init__(self, config: EnvConfig, num_envs: int = 1, seed: int = 0, threads: int = 1):
+        if num_envs < 1:
+            raise ConfigError(f"num_envs must be >= 1, got {num_envs}")
+        if threads < 1:
+            raise ConfigError(f"threads must be >= 1, got {threads}")
+        self.config = config
+        game = config.game
+        self.num_envs = num_envs
+        self.num_agents = game.num_agents
+        self.total_agents = num_envs * game.num_agents
+        self.max_steps = game.max_steps
+        self.threads = threads
+        self.obs_shape = (NUM_LAYERS, game.obs_height, game.obs_width)
+        self.num_global_features = NUM_GLOBAL
+        self.feature_names = list(FEATURE_NAMES)
+        self.global_feature_names = list(GLOBAL_FEATURE_NAMES)
+        self.action_names = game.actions.enabled()
+        self.item_names = list(ITEM_NAMES)
+        self.object_names = list(OBJECT_NAMES)
+        self.orientation_names = list(ORIENTATIONS)
+        self.stat_names = list(STAT_NAMES)
+        self.rules = build_rules(game)
+        self.action_max_args = self.rules.action_max_args.copy()
+
+        self.obs = np.zeros((self.total_agents, *self.obs_shape), dtype=np.uint8)
+        self.global_obs = np.zeros((self.total_agents, NUM_GLOBAL), dtype=np.float32)
+        self.rewards = np.zeros(self.total_agents, dtype=np.float32)
+        self.terminals = np.zeros(self.total_agents, dtype=np.bool_)
+        self.truncations = np.zeros(self.total_agents, dtype=np.bool_)
+        self._actions = np.zeros((self.total_agents, 2), dtype=np.int32)
+        self._fixed_map: tuple[np.ndarray, np.ndarray] | None = None
+        self._episodes: list[EpisodeStats] = []
+        self._state = None
+        self._seed_episodes(seed)
+        self._set_threads()
+
+    # ---- maps and seeds -------------------------------------------------------------------
+    def _seed_episodes(self, seed: int) -> None:
+        self.seed = seed
+        self._episode_index = np.zeros(self.num_envs, dtype=np.int64)
+        self._current_seed = np.zeros(self.num_envs, dtype=np.int64)
+        first = [self._build_map(e, 0) for e in range(self.num_envs)]
+        height = max(types.shape[0] for types, _, _ in first)
+        width = max(types.shape[1] for types, _, _ in first)
+        game = self.config.game
+        if self._state is None:
+            self._state = allocate_state(
+                self.num_envs, self.num_agents, height, width, game.obs_height, game.obs_width
+            )
+        for e, built in enumerate(first):
+            self._stage_map(e, *built)
+        reset_envs(self._state, self.rules, np.ones(self.num_envs, dtype=np.bool_), self.obs, self.global_obs)
+        for e in range(self.num_envs):
+            self._current_seed[e] = int(self._state.next_seed[e])
+            self._episode_index[e] = 1
+            self._stage_map(e, *self._build_map(e, 1))
+        self.agent_teams = self._state.agent_team.reshape(-1).copy()
+
+    def _build_map(self, env_index: int, episode: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """(types, teams, seed) of the map of episode `episode` of env `env_index`."""
+        from metta_core.maps.build import build_map
+
+        ep_seed = episode_seed(self.seed, env_index, episode)
+        if self._fixed_map is not None:
+            return (*self._fixed_map, ep_seed)
+        map_config = self.config.map
+        grid = build_map(map_config, np.random.default_rng(ep_seed))
+        types, teams = encode_map(grid, self.num_agents, f"map of env {self.config.name!r}")
+        if map_config.builder == "ascii" or getattr(map_config, "seed", None) is not None:
+            # The same map every episode: build it once.
+            self._fixed_map = (types, teams)
+        return types, teams, ep_seed
+
+    def _stage_map(self, env_index: int, types: np.ndarray, teams: np.ndarray, ep_seed: int) -> None:
+        st = self._state
+        height, width = types.shape
+        if height > st.next_type.shape[1] or width > st.next_type.shape[2]:
+            game = self.config.game
+            self._state = st = grow_state(
+                st,
+                max(height, st.next_type.shape[1]),
+                max(width, st.next_type.shape[2]),
+                game.obs_height,
+                game.obs_width,
+            )
+        st.next_type[env_index, :height, :width] = types
+        st.next_team[env_index, :height, :width] = teams
+        st.next_height[env_index] = height
+        st.next_width[env_index] = width
+        st.next_seed[env_index] = ep_seed
+
+    def _set_threads(self) -> None:
+        if self.threads > 1:
+            import numba
+
+            numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
+
+    # ---- the API ----------------------------------------------------------------------------
+    def reset(self, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Start new episodes in every env (from `seed`, or continuing the current seed's stream)."""
+        if seed is None:
+            st = self._state
+            reset_envs(st, self.rules, np.ones(self.num_envs, dtype=np.bool_), self.obs, self.global_obs)
+            self._after_resets(np.ones(self.num_envs, dtype=np.bool_))
+        else:
+            self._seed_episodes(seed)
+        self._episodes.clear()
+        self.rewards[:] = 0
+        self.terminals[:] = False
+        self.truncations[:] = False
+        return self.obs, self.global_obs
+
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Advance every env one step. `actions`: int `(total_agents, 2)` (action index, argument)."""
+        if actions.shape != (self.total_agents, 2):
+            raise ConfigError(f"actions: expected shape ({self.total_agents}, 2), got {tuple(actions.shape)}")
+        if actions.dtype != np.int32 or not actions.flags.c_contiguous:
+            np.copyto(self._actions, actions, casting="unsafe")
+            actions = self._actions
+        kernel = step_all_parallel if self.threads > 1 else step_all
+        ended = kernel(
+            self._state,
+            self.rules,
+            actions,
+            self.obs,
+            self.global_obs,
+            self.rewards,
+            self.terminals,
+            self.truncations,
+        )
+        if ended:
+            self._collect_episodes()
+        return self.obs, self.global_obs, self.rewards, self.terminals, self.truncations
+
+    def _collect_episodes(self) -> None:
+        st = self._state
+        ended = np.flatnonzero(st.ended)
+        for e in ended:
+            e = int(e)
+            stats = st.ended_stats[e]
+            self._episodes.append(
+                EpisodeStats(
+                    env_index=e,
+                    episode_seed=int(self._current_seed[e]),
+                    length=int(st.ended_length[e]),
+                    rewards=[float(r) for r in st.ended_reward[e]],
+                    raw_rewards=[float(r) for r in st.ended_raw[e]],
+                    agent_stats=[
+                        {
+                            **dict(zip(self.stat_names, map(float, stats[a]), strict=True)),
+                            "reward": float(st.ended_raw[e, a]),
+                        }
+                        for a in range(self.num_agents)
+                    ],
+                    agent_teams=[int(t) for t in st.ended_team[e]],
+                )
+            )
+        mask = np.zeros(self.num_envs, dtype=np.bool_)
+        mask[ended] = True
+        self._after_resets(mask)
+
+    def _after_resets(self, mask: np.ndarray) -> None:
+        """The kernel started new episodes in `mask`'s envs: stage the maps of the ones after."""
+        st = self._state
+        for e in np.flatnonzero(mask):
+            e = int(e)
+            self._current_seed[e] = int(st.next_seed[e])
+            self._episode_index[e] += 1
+            self._stage_map(e, *self._build_map(e, int(self._episode_index[e])))
+        self.agent_teams = self._state.agent_team.reshape(-1).copy()
+
+    def drain_episodes(self) -> list[EpisodeStats]:
+        """Episodes finished since the last call (oldest first)."""
+        episodes, self._episodes = self._episodes, []
+        return episodes
+
+    def snapshot(self, env_index: int = 0) -> GridSnapshot:
+        """Every object and agent of env `env_index` as plain Python data."""
+        if not 0 <= env_index < self.num_envs:
+            raise ConfigError(f"env_index: must be in 0..{self.num_envs - 1}, got {env_index}")
+        st, e = self._state, env_index
+        snap = GridSnapshot(
+            height=int(st.map_height[e]), width=int(st.map_width[e]), step=int(st.step_count[e])
+        )
+        for o in range(int(st.num_objects[e])):
+            type_id = int(st.object_type[e, o])
+            if type_id == 0:
+                continue
+            entry = {
+                "id": o,
+                "type_id": type_id,
+                "type_name": OBJECT_NAMES[type_id],
+                "row": int(st.object_row[e, o]),
+                "col": int(st.object_col[e, o]),
+                "inventory": [int(v) for v in st.converter_input[e, o] + st.converter_output[e, o]],
+            }
+            if 2 <= type_id <= 13:
+                entry["converting"] = bool(st.converting[e, o] > 0)
+                entry["cooldown_remaining"] = int(st.cooldown[e, o])
+                entry["ready"] = bool(st.converter_output[e, o].sum() > 0)
+            snap.objects.append(entry)
+        for a in range(self.num_agents):
+            snap.agents.append(
+                {
+                    "agent_id": a,
+                    "object_id": int(st.agent_object[e, a]),
+                    "row": int(st.agent_row[e, a]),
+                    "col": int(st.agent_col[e, a]),
+                    "orientation": int(st.agent_orientation[e, a]),
+                    "inventory": [int(v) for v in st.agent_inventory[e, a]],
+                    "frozen": int(st.agent_frozen[e, a]),
+                    "color": int(st.agent_color[e, a]),
+                    "team": int(st.agent_team[e, a]),
+                    "last_action": int(st.agent_last_action[e, a]),
+                    "last_arg": int(st.agent_last_arg[e, a]),
+                    "last_reward": float(st.agent_reward[e, a]),
+                    "total_reward": float(st.agent_total_reward[e, a]),
+                    "last_action_success": bool(st.agent_last_success[e, a]),
+                }
+            )
+        return snap
+
+    @property
+    def state(self):
+        """The raw kernel arrays (read them, don't resize them): for tests and tools."""
+        return self._state
+
+    def close(self) -> None:
+        """Nothing to release; present for adapter symmetry."""
