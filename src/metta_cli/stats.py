@@ -1,8 +1,66 @@
-"""`metta stats` (not built yet: its issue fills this module in)."""
+"""`metta stats URI`: the DuckDB shell on a stats database, or one query for scripts.
 
-from metta_cli.common import not_built
+Thin: resolves the URI through metta_core.stats.shell, prints the overview, hands over to the
+shell. duckdb is imported only inside the command.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import console, err_console
+
+FORMAT_HELP = "Output of --query: table, csv or json."
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("stats")
+def command(
+    uri: Annotated[str, typer.Argument(help="Stats database: a path, file:// or s3://bucket/key.")],
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Run one SQL query, print it, exit.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "table",
+    merge: Annotated[
+        list[str] | None,
+        typer.Option("--merge", "-m", help="Merge these stats databases into URI (repeatable), then exit."),
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Open a local file writable in the shell.")] = False,
+) -> None:
+    """Open a stats database in the DuckDB shell (tables and example queries first), run one
+    query with --query, or merge databases into it with --merge."""
+    from metta_core.errors import MettaError
+    from metta_core.stats import shell
+
+    if fmt not in shell.FORMATS:
+        raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(shell.FORMATS)})")
+    if merge:
+        written = shell.merge_into_uri(uri, merge)
+        err_console.print(f"merged {len(merge)} database(s) into {written or uri}")
+        return
+    with shell.open_database(uri) as path:
+        if query is not None:
+            columns, rows = shell.run_query(path, query)
+            if fmt == "table":
+                _print_table(columns, rows)
+            else:
+                typer.echo(shell.format_rows(columns, rows, fmt), nl=fmt == "json")
+            return
+        tables, examples = shell.overview(path)
+        console.print(f"[bold]{uri}[/bold]")
+        for name, count in tables:
+            console.print(f"  {name:<28} {count:>10} rows")
+        console.print("\n[bold]Example queries[/bold]")
+        for what, sql in examples:
+            console.print(f"  -- {what}\n  {sql}", highlight=False, soft_wrap=True)
+        console.print()
+        raise typer.Exit(shell.open_shell(path, read_only=not write and not uri.startswith("s3://")))
+
+
+def _print_table(columns: list[str], rows: list[tuple]) -> None:
+    from rich.table import Table
+
+    table = Table(*columns, show_edge=False)
+    for row in rows:
+        table.add_row(*("NULL" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)

@@ -39,3 +39,61 @@ def make_episodes(count: int, rewards: list[float], seed: int = 0) -> list[FakeE
 @pytest.fixture
 def episodes_factory():
     return make_episodes
+
+
+@pytest.fixture
+def stats_file(tmp_path):
+    """A stats database with two policies on one simulation: `good` (reward 4) and `bad` (1)."""
+    from metta_core.stats.db import StatsDB
+
+    path = tmp_path / "eval.duckdb"
+    with StatsDB(path) as db:
+        for policy, reward in (("good", 4.0), ("bad", 1.0)):
+            sim_id = db.add_simulation("navigation/corridors", "navigation", "navigation", policy)
+            db.add_episodes(sim_id, make_episodes(3, [reward]), [policy])
+            db.add_policy_metadata(policy, {"uri": policy})
+    return path
+
+
+@pytest.fixture
+def metta():
+    """Run the real `metta` command in a subprocess (stdin closed unless given)."""
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str, input: str | None = None, cwd=None):
+        return subprocess.run(
+            [sys.executable, "-m", "metta_cli", *args],
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=cwd,
+            env=dict(os.environ),
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def metta_inprocess(capsys, monkeypatch):
+    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr).
+    Much faster than a subprocess; error handling is the real one."""
+    import sys
+
+    from metta_cli.app import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["metta", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -30,6 +30,11 @@ class EpisodeLike(Protocol):
     agent_teams: Sequence[int]
 
 
+#: Files are written in a storage format the DuckDB 1.x shell (duckdb-cli) can still open: the
+#: Python package may be a major version ahead of the shell.
+STORAGE_COMPATIBILITY = "v1.1.0"
+
+
 def _json(data: Any) -> str:
     return json.dumps(data if data is not None else {}, default=str, sort_keys=True)
 
@@ -47,7 +52,8 @@ class StatsDB:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            config = {} if read_only else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as err:
             raise StorageError(
                 f"{self.path}: not a readable DuckDB stats database ({_first_line(err)})"

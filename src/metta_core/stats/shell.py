@@ -1,0 +1,160 @@
+"""Open a stats database for people: find the DuckDB shell, fetch s3 files, run and format queries.
+
+`open_database(uri)` yields a local, validated copy of a local path or s3:// object. The shell is
+the `duckdb` executable of the duckdb-cli package (next to the Python interpreter or on PATH);
+without it, `python_shell` offers a minimal SQL prompt over the duckdb module. Printing is the
+caller's job, except inside the interactive prompt.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from metta_core import storage
+from metta_core.errors import MettaError
+from metta_core.stats.db import open_stats_db
+from metta_core.stats.schema import EXAMPLE_QUERIES
+
+FORMATS = ("table", "csv", "json")
+
+
+@contextmanager
+def open_database(uri: str) -> Iterator[Path]:
+    """A local path holding the stats database at `uri` (downloaded to a temp file for s3://)."""
+    with storage.local_copy(uri, ".duckdb") as path:
+        open_stats_db(path).close()  # a clear error now beats a confusing one inside the shell
+        yield path
+
+
+def find_duckdb_executable() -> str | None:
+    beside = Path(sys.executable).parent / "duckdb"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("duckdb")
+
+
+def overview(path: Path) -> tuple[list[tuple[str, int]], tuple[tuple[str, str], ...]]:
+    """(table or view name, row count) of everything in the database, and the example queries."""
+    with open_stats_db(path) as db:
+        _, rows = db.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_type, table_name"
+        )
+        counts = [(name, db.count(name)) for (name,) in rows]
+    return counts, EXAMPLE_QUERIES
+
+
+def run_query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    with open_stats_db(path) as db:
+        return db.query(sql)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> str:
+    """csv (with a header) or json (a list of objects) text of a query result."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_plain(v) for v in row] for row in rows])
+        return out.getvalue()
+    if fmt == "json":
+        return json.dumps(
+            [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows], indent=2
+        )
+    raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(FORMATS)})")
+
+
+def open_shell(path: Path, read_only: bool) -> int:
+    """Hand the terminal to the DuckDB shell (or the Python prompt); returns its exit code."""
+    executable = find_duckdb_executable()
+    if executable is None or not shell_can_open(executable, path):
+        return python_shell(path, read_only)
+    command = [executable, *(["-readonly"] if read_only else []), str(path)]
+    return subprocess.run(command, check=False).returncode
+
+
+def shell_can_open(executable: str, path: Path) -> bool:
+    """Whether this DuckDB shell reads the file (an older shell cannot open newer storage)."""
+    probe = subprocess.run(
+        [executable, "-readonly", str(path), "-c", "SELECT 1"], capture_output=True, text=True, check=False
+    )
+    return probe.returncode == 0
+
+
+def python_shell(
+    path: Path, read_only: bool, read_line: Callable[[str], str] = input, write: Callable[[str], Any] = print
+) -> int:
+    """A minimal SQL prompt: statements end with `;`; `.tables`, `.schema NAME`, `.quit`."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=read_only)
+    write("no DuckDB shell that reads this file; using metta's SQL prompt (.tables, .schema NAME, .quit)")
+    buffer = ""
+    try:
+        while True:
+            try:
+                line = read_line("D " if not buffer else "· ")
+            except EOFError:
+                return 0
+            stripped = line.strip()
+            if not buffer and stripped.startswith("."):
+                parts = stripped.split()
+                if parts[0] in (".quit", ".exit"):
+                    return 0
+                if parts[0] == ".tables":
+                    sql = "SELECT table_name FROM information_schema.tables ORDER BY 1"
+                elif parts[0] == ".schema" and len(parts) > 1:
+                    sql = f"DESCRIBE {parts[1]}"
+                else:
+                    write(f"unknown command {parts[0]}")
+                    continue
+                buffer = sql + ";"
+            else:
+                buffer += line + "\n"
+            if not buffer.strip().endswith(";"):
+                continue
+            sql, buffer = buffer, ""
+            try:
+                cursor = con.execute(sql)
+                if cursor.description:
+                    columns = [d[0] for d in cursor.description]
+                    write(format_rows(columns, cursor.fetchall(), "csv").rstrip("\n"))
+            except duckdb.Error as err:
+                write(f"Error: {str(err).splitlines()[0]}")
+    finally:
+        con.close()
+
+
+def merge_into_uri(uri: str, sources: Sequence[str]) -> Path | None:
+    """Merge `sources` into the database at `uri` (created if missing); s3 targets are re-uploaded.
+
+    Returns the local path written, or None for an s3 target."""
+    from metta_core.stats.merge import merge_databases
+
+    if not storage.is_s3(uri):
+        return merge_databases(list(sources), storage.local_path(uri))
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="metta-merge-") as tmp:
+        local = Path(tmp) / "merged.duckdb"
+        inputs = ([uri] if storage.exists(uri) else []) + list(sources)
+        merge_databases(inputs, local)
+        storage.upload_file(local, uri, "application/octet-stream")
+    return None
