@@ -1,13 +1,190 @@
-"""`metta map` (not built yet: its issue fills this module in)."""
+"""`metta map`: generate, view, render and normalise maps (thin: options -> one core call -> print).
+
+Heavy imports (numpy, numba, Pillow) happen inside the commands; `metta --help` imports this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
 
 import typer
 
-from metta_cli.common import not_built
+from metta_cli.common import console, err_console
 
-app = typer.Typer(no_args_is_help=False)
+app = typer.Typer(no_args_is_help=True, help="Generate, view, render and normalise maps.")
+
+ShowMode = Literal["ascii", "png", "none"]
+ShowOption = Annotated[
+    str, typer.Option("--show-mode", help="ascii: print the map; png: write --png-path; none: nothing.")
+]
+PngPathOption = Annotated[Path, typer.Option("--png-path", help="Where --show-mode png writes the image.")]
+OverridesOption = Annotated[
+    list[str] | None,
+    typer.Option("--overrides", help='Builder fields as key=value, e.g. "width=50 height=50 seed=42".'),
+]
 
 
-@app.callback(invoke_without_command=True)
-def main() -> None:
-    """(not built yet)"""
-    not_built("map")
+def _show(grid, mode: str, png_path: Path, label: str = "") -> None:
+    from metta_core.errors import MettaError
+    from metta_core.maps.grid import to_text
+
+    if mode not in ("ascii", "png", "none"):
+        raise MettaError(f"--show-mode {mode}: expected ascii, png or none")
+    if mode == "ascii":
+        if label:
+            err_console.print(label, highlight=False)
+        typer.echo(to_text(grid))
+    elif mode == "png":
+        from metta_core import storage
+        from metta_core.maps.png import render_png
+
+        storage.write_bytes(png_path, render_png(grid), content_type="image/png")
+        console.print(f"wrote {png_path}" + (f" ({label})" if label else ""), highlight=False)
+
+
+@app.command("gen")
+def gen(
+    config: Annotated[str, typer.Argument(help="A map config YAML (path, s3:// URI, or a shipped name).")],
+    output_uri: Annotated[
+        str | None, typer.Option("--output-uri", help="A .yaml file, a directory or an s3://bucket/prefix/.")
+    ] = None,
+    count: Annotated[int, typer.Option("--count", min=1, help="Maps to generate (numbered files).")] = 1,
+    overrides: OverridesOption = None,
+    show_mode: ShowOption = "ascii",
+    png_path: PngPathOption = Path("map.png"),
+) -> None:
+    """Generate one map and show it, or write N map files (each records its seed)."""
+    from metta_core.maps.generate import generate_maps
+    from metta_core.maps.loading import load_map_config
+
+    map_config = load_map_config(_shipped(config, "maps"), overrides)
+    maps = generate_maps(map_config, count, output_uri)
+    for generated in maps:
+        if generated.uri:
+            console.print(f"wrote {generated.uri} (seed {generated.seed})", highlight=False)
+    if not output_uri or count == 1:
+        _show(maps[0].grid, show_mode, png_path, f"seed {maps[0].seed}")
+
+
+@app.command("gen-scene")
+def gen_scene(
+    scene: Annotated[str, typer.Argument(help="A scene YAML (path, s3:// URI, or a shipped scene name).")],
+    width: Annotated[int, typer.Argument(min=3)],
+    height: Annotated[int, typer.Argument(min=3)],
+    overrides: OverridesOption = None,
+    output_uri: Annotated[
+        str | None, typer.Option("--output-uri", help="Write the map file here too.")
+    ] = None,
+    show_mode: ShowOption = "ascii",
+    png_path: PngPathOption = Path("map.png"),
+) -> None:
+    """Generate a map of WIDTH x HEIGHT from a scene tree."""
+    from metta_core.maps.generate import generate_maps
+    from metta_core.maps.loading import scene_map_config
+
+    generated = generate_maps(scene_map_config(scene, width, height, overrides), 1, output_uri)[0]
+    if generated.uri:
+        console.print(f"wrote {generated.uri} (seed {generated.seed})", highlight=False)
+    _show(generated.grid, show_mode, png_path, f"seed {generated.seed}")
+
+
+@app.command("view")
+def view(
+    uri: Annotated[str, typer.Argument(help="A map file, or a directory / s3 prefix to pick one from.")],
+    show_mode: ShowOption = "ascii",
+    png_path: PngPathOption = Path("map.png"),
+) -> None:
+    """Show a stored map (a random one from a directory or s3 prefix)."""
+    from metta_core.maps.generate import load_map
+
+    chosen, grid, metadata = load_map(uri)
+    seed = f", seed {metadata['seed']}" if "seed" in metadata else ""
+    _show(grid, show_mode, png_path, f"{chosen} ({grid.shape[1]}x{grid.shape[0]}{seed})")
+
+
+@app.command("render")
+def render(
+    file: Annotated[str, typer.Argument(help="A map file (path or s3:// URI).")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="The PNG to write (path or s3:// URI).")
+    ] = "map.png",
+    tile: Annotated[int, typer.Option("--tile", min=2, help="Pixels per cell.")] = 16,
+) -> None:
+    """Render a map file as a PNG, one coloured tile (and glyph) per object."""
+    from metta_core import storage
+    from metta_core.maps.mapfile import read_map
+    from metta_core.maps.png import render_png
+
+    grid, _ = read_map(file)
+    storage.write_bytes(output, render_png(grid, tile), content_type="image/png")
+    console.print(f"wrote {output} ({grid.shape[1]}x{grid.shape[0]} cells, {tile}px tiles)", highlight=False)
+
+
+@app.command("normalize-ascii")
+def normalize_ascii(
+    file: Annotated[Path, typer.Argument(help="A plain text map or a map YAML file.")],
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Rewrite the file instead of printing.")
+    ] = False,
+    legacy_teams: Annotated[
+        bool,
+        typer.Option(
+            "--legacy-teams",
+            help="Read Q/E/R/T as agents of teams 1-4 (R, T are otherwise generator_red, temple).",
+        ),
+    ] = False,
+) -> None:
+    """Map legacy and unicode characters onto the canonical legend, keeping the layout."""
+    from metta_core import storage
+    from metta_core.errors import MapError
+    from metta_core.maps.normalize import normalize_ascii_text
+
+    raw = storage.read_bytes(file)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MapError(f"{file}: not UTF-8 text") from None
+    normalized, result = normalize_ascii_text(text, legacy_teams)
+    if result.unmapped:
+        if not in_place:
+            typer.echo(normalized, nl=False)
+        raise MapError(
+            f"{file}: cannot map {result.unmapped_summary()}" + ("; file left unchanged" if in_place else "")
+        )
+    if in_place:
+        storage.write_bytes(file, normalized.encode())
+        console.print(f"normalized {file}", highlight=False)
+    else:
+        typer.echo(normalized, nl=False)
+
+
+@app.command("normalize-patterns")
+def normalize_patterns(
+    scene: Annotated[Path, typer.Argument(help="A scene or map config YAML with wfc/convchain patterns.")],
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Rewrite the file instead of printing.")
+    ] = False,
+) -> None:
+    """Rewrite WFC/ConvChain patterns as same-width rows of canonical characters."""
+    from metta_core import storage
+    from metta_core.maps.normalize import normalize_scene_patterns
+
+    normalized, count = normalize_scene_patterns(
+        storage.read_bytes(scene).decode("utf-8", "replace"), str(scene)
+    )
+    if in_place:
+        storage.write_bytes(scene, normalized.encode())
+        console.print(f"normalized {count} patterns in {scene}", highlight=False)
+    else:
+        typer.echo(normalized, nl=False)
+
+
+def _shipped(name: str, section: str) -> str:
+    """A config path as given, or a shipped one by name (`maze_kruskal`)."""
+    from metta_core.config.presets import CONFIGS_DIR
+
+    if "://" in name or Path(name).exists():
+        return name
+    candidate = CONFIGS_DIR / section / f"{name}.yaml"
+    return str(candidate) if candidate.exists() else name

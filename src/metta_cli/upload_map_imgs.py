@@ -1,8 +1,35 @@
-"""`metta upload-map-imgs` (not built yet: its issue fills this module in)."""
+"""`metta upload-map-imgs`: upload map images from a directory to s3 with their content types."""
 
-from metta_cli.common import not_built
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import console
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("upload-map-imgs")
+def command(
+    directory: Annotated[Path, typer.Argument(help="Where the images are (searched recursively).")] = Path(
+        "."
+    ),
+    bucket: Annotated[
+        str, typer.Option("--bucket", envvar="METTA_MAP_IMGS_BUCKET", help="Destination s3://bucket/prefix.")
+    ] = "s3://softmax-public/policydash/map_imgs",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be uploaded; upload nothing.")
+    ] = False,
+) -> None:
+    """Upload the PNGs (and other images) in DIR to an s3 prefix with correct content types."""
+    from metta_core.maps.upload import plan_uploads, upload_images
+
+    uploads = plan_uploads(directory, bucket)
+    for upload in uploads:
+        console.print(
+            f"{'would upload' if dry_run else 'upload'} {upload.path} -> {upload.uri} ({upload.content_type})",
+            highlight=False,
+        )
+    if not dry_run:
+        upload_images(uploads)
+    console.print(f"{len(uploads)} images {'would be uploaded' if dry_run else 'uploaded'}", highlight=False)

@@ -17,6 +17,7 @@ from metta_core import storage
 from metta_core.config.loader import Layer, describe_validation_error, merge
 from metta_core.config.overrides import parse_overrides
 from metta_core.errors import ConfigError
+from metta_core.maps.build import BUILDERS
 from metta_core.maps.config import MapConfig, MapConfigModel, SceneMapConfig
 from metta_core.maps.mapfile import resolve_map_uri
 from metta_core.maps.scene import load_scene
@@ -67,6 +68,9 @@ def with_overrides(data: dict[str, Any], overrides: list[str], source: str) -> M
             node = node.setdefault(key, {})
         node[override.path[-1]] = override.value
         merge(merged, patch)
+    builder = merged.get("builder")
+    if builder not in BUILDERS:
+        raise ConfigError(f"{source}: builder {builder!r}: unknown (known: {', '.join(BUILDERS)})")
     try:
         return MapConfigModel.model_validate(merged).root
     except ValidationError as err:

@@ -106,6 +106,8 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
     cells = wave_width * wave_height
     count = weights.shape[0]
     log_weights = weights * np.log(weights)
+    dxs = (-1, 0, 1, 0)
+    dys = (0, 1, 0, -1)
     wave = np.ones((cells, count), dtype=np.bool_)
     compatible = np.zeros((cells, count, 4), dtype=np.int64)
     for p in range(count):
@@ -121,9 +123,33 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
     sums_log = np.full(cells, total_log)
     stack = np.zeros((cells * count + 1, 2), dtype=np.int64)
     top = 0
-    dxs = (-1, 0, 1, 0)
-    dys = (0, 1, 0, -1)
     result = np.full(cells, -1, dtype=np.int64)
+
+    # A pattern with no compatible neighbour on some side can never be placed; ban it up front
+    # (otherwise a wave that needs no observation would never check it).
+    for cell in range(cells):
+        x = cell % wave_width
+        y = cell // wave_width
+        for d in range(4):
+            x0 = x - dxs[d]
+            y0 = y - dys[d]
+            if not periodic and (x0 < 0 or y0 < 0 or x0 >= wave_width or y0 >= wave_height):
+                continue
+            for p in range(count):
+                if compatible[cell, p, d] == 0 and wave[cell, p]:
+                    top = _ban(
+                        wave,
+                        compatible,
+                        sums_ones,
+                        sums_weights,
+                        sums_log,
+                        weights,
+                        log_weights,
+                        stack,
+                        top,
+                        cell,
+                        p,
+                    )
 
     if ground >= 0:
         for x in range(wave_width):
