@@ -11,7 +11,8 @@ from metta_core.env.table import ACTION_TYPES
 from metta_core.errors import MettaError
 from metta_core.sim.actors import RandomActor, SimpleActor, make_actor
 
-FEATURES = ("agent", "agent:orientation", "wall", "altar")
+FEATURES = ("agent", "agent:orientation", "wall", "type_id")
+ALTAR_TYPE = 9  # the env encodes type id + 1 (altar is type 8)
 
 
 def fake_env() -> SimpleNamespace:
@@ -27,10 +28,10 @@ def obs_facing(layer: str | None, n: int, orientation: int = 0) -> np.ndarray:
     """Observations of n agents at the centre facing `orientation`, `layer` set in front."""
     obs = np.zeros((n, len(FEATURES), 5, 5), dtype=np.uint8)
     obs[:, FEATURES.index("agent"), 2, 2] = 1
-    obs[:, FEATURES.index("agent:orientation"), 2, 2] = orientation
+    obs[:, FEATURES.index("agent:orientation"), 2, 2] = orientation + 1  # the env stores it + 1
     if layer is not None:
         row, col = {0: (1, 2), 1: (3, 2), 2: (2, 1), 3: (2, 3)}[orientation]
-        obs[:, FEATURES.index(layer), row, col] = 1
+        obs[:, FEATURES.index(layer), row, col] = ALTAR_TYPE if layer == "type_id" else 1
     return obs
 
 
@@ -62,7 +63,7 @@ def test_simple_actor_puts_and_gets_items_at_a_converter_in_front(orientation: i
     env = fake_env()
     actor = make_actor("simple", env, seed=1)
     actor.reset(16)
-    obs, done = obs_facing("altar", 16, orientation), np.zeros(16, bool)
+    obs, done = obs_facing("type_id", 16, orientation), np.zeros(16, bool)
     names = env.action_names
     first = actor.act(obs, None, done)
     second = actor.act(obs, None, done)

@@ -8,8 +8,9 @@ This module only validates; running lives in `metta_core.sim`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -23,6 +24,9 @@ class SimulationConfig(Section):
     env: str = Field(description="Env preset name or YAML path.")
     env_overrides: list[str] = Field(
         default_factory=list, description="key=value overrides of the env preset."
+    )
+    map: dict[str, Any] | None = Field(
+        None, description="A whole map config replacing the preset's map (applied before env_overrides)."
     )
     episodes: int = Field(8, ge=1, description="Episodes to run.")
     num_envs: int = Field(4, ge=1, description="Environments stepped together (batched in one VecEnv).")
@@ -40,6 +44,11 @@ class SimulationConfig(Section):
         if known and self.reference_score <= self.random_score:
             raise ValueError("reference_score must be above random_score")
         return self
+
+    def env_override_list(self) -> list[str]:
+        """The overrides to hand `load_env_config`: the map swap first, then `env_overrides`."""
+        swap = ["~map", "map=" + json.dumps(self.map)] if self.map is not None else []
+        return [*swap, *self.env_overrides]
 
 
 class SuiteConfig(Section):

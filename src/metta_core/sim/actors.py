@@ -11,9 +11,11 @@ from typing import Protocol
 
 import numpy as np
 
+from metta_core.env.table import BLOCK, CONVERTER_NAMES, OBJECT_ID
 from metta_core.errors import PolicyError
 
 BUILTIN_ACTORS = ("random", "simple")
+CONVERTER_TYPE_IDS = np.array([OBJECT_ID[name] for name in CONVERTER_NAMES], dtype=np.int64)
 
 # Cell offsets (row, col) of the cell in front of an agent facing each orientation (game order:
 # up, down, left, right; rotate's argument is the orientation).
@@ -48,31 +50,30 @@ class RandomActor:
 
 
 class ObservationReader:
-    """Finds, by layer name, what the cell in front of each agent holds in its observation.
+    """Reads, by layer name, what the cell in front of each agent holds in its observation.
 
-    Observations are egocentric, so the agent sits at the window's centre. Layer names come from
-    the env's `feature_names`; a layer that does not exist reads as zeros, so the heuristic
-    degrades to a random walk rather than failing on an env with fewer layers.
+    Observations are egocentric, so the agent sits at the window's centre. The layer encodings
+    are the env's (`metta_core.env.layout`): `agent:orientation` holds orientation + 1 and
+    `type_id` holds object type id + 1. A layer the env lacks reads as absent, so the heuristic
+    degrades to a random walk rather than failing.
     """
 
     def __init__(self, feature_names, obs_shape) -> None:
         names = [str(n) for n in feature_names]
         self.center = (int(obs_shape[1]) // 2, int(obs_shape[2]) // 2)
-        self.orientation = _find(names, ("agent:orientation", "orientation"))
-        self.wall = _find(names, ("wall",))
-        self.agent = _find(names, ("agent",))
-        self.type_id = _find(names, ("type_id", "object_type", "object:type"))
+        self.orientation = _find(names, "agent:orientation")
+        self.wall = _find(names, "wall")
+        self.agent = _find(names, "agent")
+        self.type_id = _find(names, "type_id")
         self.converter_layers = [
-            i
-            for i, name in enumerate(names)
-            if any(key in name for key in ("converter", "mine", "generator", "altar", "ready", "output"))
+            i for i in (_find(names, "converter:ready"), _find(names, "converter:working")) if i is not None
         ]
 
     def orientations(self, obs: np.ndarray) -> np.ndarray:
         if self.orientation is None:
             return np.zeros(obs.shape[0], dtype=np.int64)
         raw = obs[:, self.orientation, self.center[0], self.center[1]].astype(np.int64)
-        return np.clip(raw, 0, 3)
+        return np.clip(raw - 1, 0, 3)
 
     def front(self, obs: np.ndarray, orientation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, col) of the front cell of every agent, clipped into the window."""
@@ -80,15 +81,19 @@ class ObservationReader:
         cols = np.clip(self.center[1] + _FRONT[orientation, 1], 0, obs.shape[3] - 1)
         return rows, cols
 
+    def _type_in_front(self, obs: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray | None:
+        if self.type_id is None:
+            return None
+        return obs[np.arange(obs.shape[0]), self.type_id, rows, cols].astype(np.int64) - 1
+
     def facing_converter(self, obs: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         n = np.arange(obs.shape[0])
         found = np.zeros(obs.shape[0], dtype=bool)
         for layer in self.converter_layers:
             found |= obs[n, layer, rows, cols] > 0
-        if self.type_id is not None:
-            type_ids = obs[n, self.type_id, rows, cols].astype(np.int64)
-            # type ids of converters (mine .. temple) may be stored as id or id + 1
-            found |= (type_ids >= 2) & (type_ids <= 14)
+        type_ids = self._type_in_front(obs, rows, cols)
+        if type_ids is not None:
+            found |= np.isin(type_ids, CONVERTER_TYPE_IDS)
         return found
 
     def blocked(self, obs: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -97,19 +102,14 @@ class ObservationReader:
         for layer in (self.wall, self.agent):
             if layer is not None:
                 hit |= obs[n, layer, rows, cols] > 0
+        type_ids = self._type_in_front(obs, rows, cols)
+        if type_ids is not None:
+            hit |= type_ids == BLOCK
         return hit
 
 
-def _find(names: list[str], keys: tuple[str, ...]) -> int | None:
-    for key in keys:
-        for i, name in enumerate(names):
-            if name == key:
-                return i
-    for key in keys:
-        for i, name in enumerate(names):
-            if name.endswith(key) or name.startswith(key + ":"):
-                return i
-    return None
+def _find(names: list[str], name: str) -> int | None:
+    return names.index(name) if name in names else None
 
 
 class SimpleActor:

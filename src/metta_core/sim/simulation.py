@@ -168,7 +168,7 @@ class Simulation:
             "episodes": self.config.episodes,
             "seed": self.config.seed,
             "num_envs": self.config.num_envs,
-            "env_overrides": list(self.config.env_overrides),
+            "env_overrides": self.config.env_override_list(),
             "policies": [p.name for p in self.policies],
             "random_score": self.config.random_score,
             "reference_score": self.config.reference_score,

@@ -94,7 +94,7 @@ def normalize(score: float, config: SimulationConfig) -> float | None:
 def default_env_config(sim: SimulationConfig):
     from metta_core.env.config import load_env_config
 
-    return load_env_config(sim.env, list(sim.env_overrides))
+    return load_env_config(sim.env, sim.env_override_list())
 
 
 class SimulationSuite:
