@@ -1,8 +1,69 @@
-"""`metta play` (not built yet: its issue fills this module in)."""
+"""`metta play`: play agent 0 in the browser viewer while a policy plays the others; the session
+is saved as a replay. Thin: options -> PlaySettings -> metta_core.replay.run.play.
+"""
 
-from metta_cli.common import not_built
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, console, resolve_settings
+from metta_cli.replay import ExitAfterOption, HostOption, OpenOption, PortOption, announce
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("play")
+def command(
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env",
+            "-e",
+            help="Env preset or YAML file (default arena).",
+            autocompletion=complete_preset("env"),
+        ),
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", "-p", help="Policy of the other agents: random, simple, or a URI."),
+    ] = None,
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="Steps in the session (default: one episode).")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", help="Replay file (default replays/play_<env>.json.gz).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")] = None,
+    agents: Annotated[int | None, typer.Option("--agents", help="Agents in the env.")] = None,
+    open_browser: OpenOption = None,
+    host: HostOption = None,
+    port: PortOption = None,
+    exit_after: ExitAfterOption = None,
+    config: ConfigFileOption = None,
+    overrides: OverridesArgument = None,
+) -> None:
+    """Play as agent 0 in the browser: arrows/WASD turn or step, Shift+arrow steps back, E get,
+    Q put, F attack, X swap, C colour, Space noop. Each key press is one env step."""
+    from metta_core.replay.run import play
+    from metta_core.replay.settings import PlaySettings
+
+    settings = resolve_settings(
+        PlaySettings,
+        config=config,
+        overrides=overrides,
+        env=(env, "--env"),
+        policy=(policy, "--policy"),
+        steps=(steps, "--steps"),
+        output=(output, "--output"),
+        seed=(seed, "--seed"),
+        agents=(agents, "--agents"),
+        open_browser=(open_browser, "--open/--no-open"),
+        host=(host, "--host"),
+        port=(port, "--port"),
+        exit_after=(exit_after, "--exit-after"),
+    )
+    where = play(
+        settings,
+        on_ready=lambda url: announce(url, settings.open_browser),
+        on_saved=lambda uri: console.print(f"replay saved: {uri}", highlight=False, soft_wrap=True),
+    )
+    console.print(f"session over; replay at {where}", highlight=False, soft_wrap=True)

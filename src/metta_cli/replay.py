@@ -1,13 +1,121 @@
-"""`metta replay` (not built yet: its issue fills this module in)."""
+"""`metta replay`: record an episode and serve the browser viewer; `metta replay view FILE`
+serves an existing replay. Thin: options -> ReplaySettings -> one call of metta_core.replay.run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from metta_cli.common import not_built
+from metta_cli.common import ConfigFileOption, complete_preset, console, resolve_settings
 
 app = typer.Typer(no_args_is_help=False)
 
+HostOption = Annotated[str | None, typer.Option("--host", help="Interface to bind (default 127.0.0.1).")]
+PortOption = Annotated[int | None, typer.Option("--port", help="Port; 0 (default) picks a free one.")]
+OpenOption = Annotated[bool | None, typer.Option("--open/--no-open", help="Open the viewer in a browser.")]
+ExitAfterOption = Annotated[
+    float | None, typer.Option("--exit-after", help="Stop serving after this many seconds (scripts, tests).")
+]
+OverrideOption = Annotated[
+    list[str] | None,
+    typer.Option("--override", "-o", help="A key=value override (repeatable): -o env.game.max_steps=200"),
+]
+
+
+def announce(url: str, open_browser: bool) -> None:
+    console.print(f"viewer at {url}  (Ctrl-C to stop)", highlight=False, soft_wrap=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+
 
 @app.callback(invoke_without_command=True)
-def main() -> None:
-    """(not built yet)"""
-    not_built("replay")
+def main(
+    ctx: typer.Context,
+    policy: Annotated[
+        str | None, typer.Option("--policy", "-p", help="random, simple, or a policy URI.")
+    ] = None,
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env",
+            "-e",
+            help="Env preset or YAML file (default arena).",
+            autocompletion=complete_preset("env"),
+        ),
+    ] = None,
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="Steps to record (default: one episode).")
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", help="Replay file (default replays/<env>.json.gz).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")] = None,
+    agents: Annotated[int | None, typer.Option("--agents", help="Agents in the env.")] = None,
+    open_browser: OpenOption = None,
+    host: HostOption = None,
+    port: PortOption = None,
+    exit_after: ExitAfterOption = None,
+    config: ConfigFileOption = None,
+    override: OverrideOption = None,
+) -> None:
+    """Record one episode of a policy, write the replay, and serve the viewer on 127.0.0.1."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from metta_core.replay.run import record, serve_replay
+    from metta_core.replay.settings import ReplaySettings
+
+    settings = resolve_settings(
+        ReplaySettings,
+        config=config,
+        overrides=override,
+        policy=(policy, "--policy"),
+        env=(env, "--env"),
+        steps=(steps, "--steps"),
+        output=(output, "--output"),
+        seed=(seed, "--seed"),
+        agents=(agents, "--agents"),
+        open_browser=(open_browser, "--open/--no-open"),
+        host=(host, "--host"),
+        port=(port, "--port"),
+        exit_after=(exit_after, "--exit-after"),
+    )
+    replay, where = record(settings)
+    console.print(f"replay: {where} ({replay['num_frames']} frames)", highlight=False, soft_wrap=True)
+    serve_replay(replay, settings, lambda url: announce(url, settings.open_browser))
+
+
+@app.command("view")
+def view(
+    file: Annotated[str, typer.Argument(help="A replay file (path, file:// or s3:// URI).")],
+    open_browser: OpenOption = None,
+    host: HostOption = None,
+    port: PortOption = None,
+    exit_after: ExitAfterOption = None,
+) -> None:
+    """Serve the viewer for an existing replay file."""
+    from metta_core.replay.run import view as serve_file
+
+    settings = _serve_settings(open_browser, host, port, exit_after)
+    serve_file(
+        Path(file) if "://" not in file else file, settings, lambda url: announce(url, settings.open_browser)
+    )
+
+
+def _serve_settings(open_browser: bool | None, host: str | None, port: int | None, exit_after: float | None):
+    """Only the serving options matter to `view`: validate them without building an env."""
+    from metta_core.replay.settings import ViewSettings
+
+    return resolve_settings(
+        ViewSettings,
+        config=None,
+        overrides=None,
+        open_browser=(open_browser, "--open/--no-open"),
+        host=(host, "--host"),
+        port=(port, "--port"),
+        exit_after=(exit_after, "--exit-after"),
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from metta_core.config.base import CommandSettings
 from metta_core.env.config import EnvConfig
@@ -25,6 +25,19 @@ class WatchSettings(CommandSettings):
     seed: int = Field(0, description="Seeds the env and the built-in policies: same seed, same episode.")
     steps: int | None = Field(None, ge=1, description="Steps to run; default: one episode (env max_steps).")
     device: str = Field("cpu", description="Torch device for trained policies.")
+    agents: int | None = Field(
+        None, ge=1, le=4096, description="Agents in the env (sets env.game.num_agents and env.map.agents)."
+    )
+
+    @model_validator(mode="after")
+    def _apply_agents(self) -> WatchSettings:
+        # One option sets both counts, which the env config requires to agree.
+        if self.agents is not None and self.env.game.num_agents != self.agents:
+            data = self.env.model_dump()
+            data["game"]["num_agents"] = self.agents
+            data["map"]["agents"] = self.agents
+            self.env = EnvConfig.model_validate(data)
+        return self
 
     def num_steps(self) -> int:
         return self.steps if self.steps is not None else self.env.game.max_steps

@@ -1,0 +1,37 @@
+"""Settings of `metta replay`, `metta replay view` and `metta play`: what to run (from
+WatchSettings), where the replay goes, where the viewer's server listens. Validation only.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from metta_core.config.base import CommandSettings
+from metta_core.render.settings import WatchSettings
+
+
+class ViewSettings(CommandSettings):
+    """Where the viewer is served (all that `metta replay view` needs)."""
+
+    host: str = Field("127.0.0.1", description="Interface to bind; the default keeps the viewer private.")
+    port: int = Field(0, ge=0, le=65535, description="Port to listen on; 0 picks a free one.")
+    open_browser: bool = Field(True, description="Open the viewer in the default browser.")
+    exit_after: float | None = Field(None, gt=0, description="Stop serving after this many seconds.")
+
+
+class ReplaySettings(WatchSettings, ViewSettings):
+    """`metta replay`: record one episode of a policy, write it, serve the viewer."""
+
+    output: str | None = Field(
+        None, description="Replay file (path or s3:// URI); default replays/<env>.json.gz."
+    )
+
+    def output_uri(self) -> str:
+        return self.output or f"replays/{self.env.name}.json.gz"
+
+
+class PlaySettings(ReplaySettings):
+    """`metta play`: a human plays agent 0 in the browser; the policy plays the others."""
+
+    def output_uri(self) -> str:
+        return self.output or f"replays/play_{self.env.name}.json.gz"

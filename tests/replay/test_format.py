@@ -1,0 +1,94 @@
+"""The replay file format: deltas, round trips, compression and refusing what it cannot read."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+
+import pytest
+
+from metta_core.errors import StorageError
+from metta_core.replay.format import (
+    FORMAT_VERSION,
+    build_replay,
+    decode_replay,
+    encode_replay,
+    expand_frames,
+    frame_delta,
+    read_replay,
+    write_replay,
+)
+
+
+def test_delta_holds_only_the_fields_that_changed(make_hand_state) -> None:
+    delta = frame_delta(make_hand_state(3), make_hand_state(2))
+    assert delta == {"agents": {"0": {"row": 2}}}
+
+
+def test_unchanged_frame_is_an_empty_delta(make_hand_state) -> None:
+    assert frame_delta(make_hand_state(3), make_hand_state(3)) == {}
+
+
+def test_new_and_removed_objects_are_recorded(make_hand_state) -> None:
+    before, after = make_hand_state(3), make_hand_state(3)
+    del after["objects"]["50"]
+    after["objects"]["60"] = {"id": 60, "type_id": 14, "row": 4, "col": 4}
+    delta = frame_delta(before, after)
+    assert delta["removed_objects"] == ["50"]
+    assert delta["objects"] == {"60": {"id": 60, "type_id": 14, "row": 4, "col": 4}}
+
+
+def test_expanding_a_replay_gives_back_every_frame(hand_replay: dict, make_hand_state) -> None:
+    frames = expand_frames(hand_replay)
+    assert frames == [make_hand_state(3), make_hand_state(2), make_hand_state(1, altar_ready=False)]
+    assert hand_replay["num_frames"] == 3
+    assert hand_replay["version"] == FORMAT_VERSION
+
+
+def test_replay_round_trips_through_a_gzip_file(tmp_path, hand_replay: dict) -> None:
+    path = tmp_path / "nested" / "hand.json.gz"
+    write_replay(hand_replay, path)
+    assert path.read_bytes()[:2] == b"\x1f\x8b"
+    assert read_replay(path) == hand_replay
+
+
+def test_zlib_and_plain_json_replays_are_readable(hand_replay: dict) -> None:
+    text = json.dumps(hand_replay).encode()
+    assert decode_replay(zlib.compress(text)) == hand_replay
+    assert decode_replay(text) == hand_replay
+
+
+def test_encoding_is_deterministic(hand_replay: dict) -> None:
+    assert encode_replay(hand_replay) == encode_replay(json.loads(json.dumps(hand_replay)))
+
+
+def test_replay_round_trips_through_s3(s3_bucket: str, hand_replay: dict) -> None:
+    uri = f"s3://{s3_bucket}/replays/hand.json.gz"
+    write_replay(hand_replay, uri)
+    assert read_replay(uri) == hand_replay
+
+
+def test_a_replay_needs_a_frame(hand_header: dict) -> None:
+    with pytest.raises(ValueError, match="at least one frame"):
+        build_replay(hand_header, [])
+
+
+def test_unknown_version_is_refused_naming_the_file(tmp_path, hand_replay: dict) -> None:
+    path = tmp_path / "future.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({**hand_replay, "version": 99}).encode()))
+    with pytest.raises(StorageError, match=r"future\.json\.gz: replay version 99 is not supported"):
+        read_replay(path)
+
+
+def test_corrupt_and_foreign_files_are_refused(tmp_path) -> None:
+    corrupt = tmp_path / "corrupt.json.gz"
+    corrupt.write_bytes(b"\x1f\x8b" + b"garbage" * 10)
+    with pytest.raises(StorageError, match="corrupt.json.gz: not a readable replay"):
+        read_replay(corrupt)
+    foreign = tmp_path / "foreign.json"
+    foreign.write_text('{"hello": 1}')
+    with pytest.raises(StorageError, match="foreign.json: not a metta replay"):
+        read_replay(foreign)
+    with pytest.raises(StorageError, match="no such file"):
+        read_replay(tmp_path / "missing.json.gz")
