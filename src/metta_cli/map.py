@@ -10,8 +10,6 @@ from typing import Annotated, Literal
 
 import typer
 
-from metta_cli.common import console, err_console
-
 app = typer.Typer(no_args_is_help=True, help="Generate, view, render and normalise maps.")
 
 ShowMode = Literal["ascii", "png", "none"]
@@ -33,14 +31,14 @@ def _show(grid, mode: str, png_path: Path, label: str = "") -> None:
         raise MettaError(f"--show-mode {mode}: expected ascii, png or none")
     if mode == "ascii":
         if label:
-            err_console.print(label, highlight=False)
+            typer.echo(label, err=True)
         typer.echo(to_text(grid))
     elif mode == "png":
         from metta_core import storage
         from metta_core.maps.png import render_png
 
         storage.write_bytes(png_path, render_png(grid), content_type="image/png")
-        console.print(f"wrote {png_path}" + (f" ({label})" if label else ""), highlight=False)
+        typer.echo(f"wrote {png_path}" + (f" ({label})" if label else ""))
 
 
 @app.command("gen")
@@ -62,7 +60,7 @@ def gen(
     maps = generate_maps(map_config, count, output_uri)
     for generated in maps:
         if generated.uri:
-            console.print(f"wrote {generated.uri} (seed {generated.seed})", highlight=False)
+            typer.echo(f"wrote {generated.uri} (seed {generated.seed})")
     if not output_uri or count == 1:
         _show(maps[0].grid, show_mode, png_path, f"seed {maps[0].seed}")
 
@@ -85,7 +83,7 @@ def gen_scene(
 
     generated = generate_maps(scene_map_config(scene, width, height, overrides), 1, output_uri)[0]
     if generated.uri:
-        console.print(f"wrote {generated.uri} (seed {generated.seed})", highlight=False)
+        typer.echo(f"wrote {generated.uri} (seed {generated.seed})")
     _show(generated.grid, show_mode, png_path, f"seed {generated.seed}")
 
 
@@ -118,7 +116,7 @@ def render(
 
     grid, _ = read_map(file)
     storage.write_bytes(output, render_png(grid, tile), content_type="image/png")
-    console.print(f"wrote {output} ({grid.shape[1]}x{grid.shape[0]} cells, {tile}px tiles)", highlight=False)
+    typer.echo(f"wrote {output} ({grid.shape[1]}x{grid.shape[0]} cells, {tile}px tiles)")
 
 
 @app.command("normalize-ascii")
@@ -154,7 +152,7 @@ def normalize_ascii(
         )
     if in_place:
         storage.write_bytes(file, normalized.encode())
-        console.print(f"normalized {file}", highlight=False)
+        typer.echo(f"normalized {file}")
     else:
         typer.echo(normalized, nl=False)
 
@@ -175,7 +173,7 @@ def normalize_patterns(
     )
     if in_place:
         storage.write_bytes(scene, normalized.encode())
-        console.print(f"normalized {count} patterns in {scene}", highlight=False)
+        typer.echo(f"normalized {count} patterns in {scene}")
     else:
         typer.echo(normalized, nl=False)
 

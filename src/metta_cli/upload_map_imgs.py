@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import console
-
 
 def command(
     directory: Annotated[Path, typer.Argument(help="Where the images are (searched recursively).")] = Path(
@@ -26,10 +24,10 @@ def command(
 
     uploads = plan_uploads(directory, bucket)
     for upload in uploads:
-        console.print(
+        typer.echo(
             f"{'would upload' if dry_run else 'upload'} {upload.path} -> {upload.uri} ({upload.content_type})",
             highlight=False,
         )
     if not dry_run:
         upload_images(uploads)
-    console.print(f"{len(uploads)} images {'would be uploaded' if dry_run else 'uploaded'}", highlight=False)
+    typer.echo(f"{len(uploads)} images {'would be uploaded' if dry_run else 'uploaded'}")

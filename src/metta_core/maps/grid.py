@@ -92,23 +92,10 @@ def paste(target: np.ndarray, piece: np.ndarray, row: int, col: int) -> None:
 
 def open_regions(grid: np.ndarray) -> tuple[np.ndarray, int]:
     """Label 4-connected regions of non-wall cells: (labels with -1 on walls, region count)."""
-    height, width = grid.shape
-    labels = np.full((height, width), -1, dtype=np.int32)
-    open_cells = grid != WALL_CHAR
-    count = 0
-    for start_row, start_col in np.argwhere(open_cells):
-        if labels[start_row, start_col] >= 0:
-            continue
-        labels[start_row, start_col] = count
-        stack = [(int(start_row), int(start_col))]
-        while stack:
-            row, col = stack.pop()
-            for r, c in ((row - 1, col), (row + 1, col), (row, col - 1), (row, col + 1)):
-                if 0 <= r < height and 0 <= c < width and open_cells[r, c] and labels[r, c] < 0:
-                    labels[r, c] = count
-                    stack.append((r, c))
-        count += 1
-    return labels, count
+    from metta_core.maps.kernels import label_regions  # numba: loaded only by builders that need it
+
+    labels, count = label_regions(grid != WALL_CHAR)
+    return labels, int(count)
 
 
 def keep_largest_region(grid: np.ndarray) -> np.ndarray:

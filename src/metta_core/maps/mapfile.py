@@ -54,7 +54,7 @@ def parse_grid(text: str | list[str], source: str = "map") -> np.ndarray:
         if len(row) != width:
             raise MapError(f"{source}: row {number} has {len(row)} characters, row 1 has {width}")
     grid = np.array([list(row) for row in rows], dtype="<U1")
-    unknown = sorted({c for c in np.unique(grid) if canonical_char(c) is None})
+    unknown = sorted({str(c) for c in np.unique(grid) if canonical_char(str(c)) is None})
     if unknown:
         raise MapError(f"{source}: unknown map characters {unknown} (try `metta map normalize-ascii`)")
     lookup = {c: canonical_char(c) for c in np.unique(grid)}

@@ -6,12 +6,11 @@ fails, report the last problem. Nothing here changes a grid.
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 
 from metta_core.env.table import BLOCK, CHAR_TO_OBJECT, CONVERTER_NAMES, EMPTY_CHARS, OBJECT_CHAR, OBJECT_ID
 from metta_core.maps.grid import AGENT_CHARS, WALL_CHAR, count_agents
+from metta_core.maps.kernels import reach
 
 #: Converters (mines to temples, altars among them) are where rewards come from.
 REWARD_SOURCE_CHARS = frozenset(OBJECT_CHAR[OBJECT_ID[name]] for name in CONVERTER_NAMES)
@@ -27,7 +26,7 @@ def border_problem(grid: np.ndarray) -> str | None:
 
 
 def unknown_chars_problem(grid: np.ndarray) -> str | None:
-    unknown = sorted(set(np.unique(grid)) - set(CHAR_TO_OBJECT))
+    unknown = sorted({str(c) for c in np.unique(grid)} - set(CHAR_TO_OBJECT))
     return f"unknown map characters {unknown}" if unknown else None
 
 
@@ -40,7 +39,6 @@ def agent_count_problem(grid: np.ndarray, expected: int | None) -> str | None:
 
 def reachability_problem(grid: np.ndarray) -> str | None:
     """Every agent must reach a cell next to a reward source (BFS from the sources outwards)."""
-    height, width = grid.shape
     sources = np.isin(grid, list(REWARD_SOURCE_CHARS))
     agents = np.argwhere(np.isin(grid, list(AGENT_CHARS)))
     if len(agents) == 0:
@@ -48,19 +46,13 @@ def reachability_problem(grid: np.ndarray) -> str | None:
     if not sources.any():
         return "the map has no reward source (converter or altar) for agents to reach"
     passable = np.isin(grid, list(PASSABLE_CHARS))
-    reached = np.zeros((height, width), dtype=bool)
-    queue: deque[tuple[int, int]] = deque()
-    for row, col in np.argwhere(sources):
-        for r, c in ((row - 1, col), (row + 1, col), (row, col - 1), (row, col + 1)):
-            if 0 <= r < height and 0 <= c < width and passable[r, c] and not reached[r, c]:
-                reached[r, c] = True
-                queue.append((r, c))
-    while queue:
-        row, col = queue.popleft()
-        for r, c in ((row - 1, col), (row + 1, col), (row, col - 1), (row, col + 1)):
-            if 0 <= r < height and 0 <= c < width and passable[r, c] and not reached[r, c]:
-                reached[r, c] = True
-                queue.append((r, c))
+    # Agents use a converter from a neighbouring cell: start from the cells next to the sources.
+    next_to_source = np.zeros_like(sources)
+    next_to_source[1:, :] |= sources[:-1, :]
+    next_to_source[:-1, :] |= sources[1:, :]
+    next_to_source[:, 1:] |= sources[:, :-1]
+    next_to_source[:, :-1] |= sources[:, 1:]
+    reached = reach(passable, next_to_source)
     stranded = [(int(r), int(c)) for r, c in agents if not reached[r, c]]
     if stranded:
         return f"{len(stranded)} agents cannot reach a reward source (first at row {stranded[0][0]}, column {stranded[0][1]})"
