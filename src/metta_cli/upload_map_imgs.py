@@ -24,10 +24,8 @@ def command(
 
     uploads = plan_uploads(directory, bucket)
     for upload in uploads:
-        typer.echo(
-            f"{'would upload' if dry_run else 'upload'} {upload.path} -> {upload.uri} ({upload.content_type})",
-            highlight=False,
-        )
+        verb = "would upload" if dry_run else "upload"
+        typer.echo(f"{verb} {upload.path} -> {upload.uri} ({upload.content_type})")
     if not dry_run:
         upload_images(uploads)
     typer.echo(f"{len(uploads)} images {'would be uploaded' if dry_run else 'uploaded'}")
