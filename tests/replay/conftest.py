@@ -47,6 +47,22 @@ def tiny_env_config(tiny_env_file: Path):
     return load_env_config(str(tiny_env_file))
 
 
+@pytest.fixture(scope="session")
+def warm_env_kernel(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Step a throwaway env once in the main thread, so the env kernel's (numba) compilation is
+    done before a server thread steps an env under a client's receive timeout."""
+    import numpy as np
+
+    from metta_core.env.config import load_env_config
+    from metta_core.env.vecenv import VecEnv
+
+    path = tmp_path_factory.mktemp("warm") / "tiny.yaml"
+    path.write_text(TINY_ENV_YAML)
+    env = VecEnv(load_env_config(str(path)), num_envs=1, seed=0)
+    env.reset(seed=0)
+    env.step(np.zeros((env.total_agents, 2), dtype=np.int32))
+
+
 def hand_state(agent_row: int, altar_ready: bool = True) -> dict:
     """A 5x6 room: a wall row on top, an altar, one agent in column 1 at `agent_row`."""
     objects = {str(col): {"id": col, "type_id": 1, "row": 0, "col": col} for col in range(6)}

@@ -114,7 +114,9 @@ class ViewerServer:
             async for message in connection:
                 async with self._lock:
                     was_done = self.play.done
-                    reply = self.play.handle(message)
+                    # Stepping the env is CPU work: off the event loop, so other viewers and
+                    # keep-alive pings are still served meanwhile.
+                    reply = await asyncio.to_thread(self.play.handle, message)
                     self.messages_handled += 1
                     if self.play.done and not was_done and self.on_episode_end is not None:
                         self.on_episode_end()

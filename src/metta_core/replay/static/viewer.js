@@ -111,9 +111,11 @@ function drawAgent(ctx, agent, cell, x, y, selected) {
   ctx.lineTo(cx + dx * radius, cy + dy * radius);
   ctx.stroke();
   if (selected) {
+    // Inset by half the line width so the outline stays inside the agent's own cell.
+    const width = Math.max(1, Math.round(cell / 10));
     ctx.strokeStyle = COLORS.selected;
-    ctx.lineWidth = Math.max(1, cell / 10);
-    ctx.strokeRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
+    ctx.lineWidth = width;
+    ctx.strokeRect(x + width / 2, y + width / 2, cell - width, cell - width);
   }
 }
 
