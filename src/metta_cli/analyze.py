@@ -1,8 +1,42 @@
-"""`metta analyze` (not built yet: its issue fills this module in)."""
+"""`metta analyze`: options -> `metta_core.report.analyze.analyze` -> where the report was written.
 
-from metta_cli.common import not_built
+Thin: matplotlib and duckdb are imported inside the command only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import console
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("analyze")
+def command(
+    policy: Annotated[
+        str, typer.Option("--policy", "-p", help="Policy URI, run directory, run name or policy name.")
+    ],
+    stats_db_uri: Annotated[
+        str, typer.Option("--stats-db-uri", help="Stats database written by `metta sim` (path or s3://).")
+    ] = "eval_stats.duckdb",
+    output_path: Annotated[
+        str | None,
+        typer.Option("--output-path", "-o", help="Directory or s3:// prefix (default analysis/<policy>)."),
+    ] = None,
+    selector: Annotated[
+        str, typer.Option("--selector", help="Checkpoint analysed: latest or top.")
+    ] = "latest",
+    metric: Annotated[
+        str, typer.Option("--metric", help="Metric that `--selector top` ranks by.")
+    ] = "reward",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write analysis.pdf.")] = True,
+) -> None:
+    """Write a self-contained HTML report (plots embedded), JSON and PDF of a policy's evaluations:
+    scores with confidence intervals, metric distributions, behaviour, learning progress."""
+    from metta_core.report.analyze import analyze, default_output
+
+    result = analyze(policy, stats_db_uri, output_path or default_output(policy), selector, metric, pdf)
+    console.print(f"analysed {result.policy} ({len(result.checkpoints)} checkpoint(s) in the database)")
+    for uri in (result.html_uri, result.json_uri, result.pdf_uri):
+        if uri:
+            console.print(f"  wrote {uri}", highlight=False, soft_wrap=True)

@@ -1,8 +1,39 @@
-"""`metta dashboard` (not built yet: its issue fills this module in)."""
+"""`metta dashboard`: options -> `metta_core.report.dashboard.dashboard` -> where it was written.
 
-from metta_cli.common import not_built
+Thin: duckdb is imported inside the command only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import console
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("dashboard")
+def _split(text: str | None) -> list[str] | None:
+    return [part.strip() for part in text.split(",") if part.strip()] if text else None
+
+
+def command(
+    policies: Annotated[
+        str | None,
+        typer.Option("--policies", help="Comma-separated policies (names, URIs, runs); default all."),
+    ] = None,
+    metrics: Annotated[str, typer.Option("--metrics", help="Comma-separated metrics.")] = "reward",
+    stats_db_uri: Annotated[
+        str, typer.Option("--stats-db-uri", help="Stats database (path or s3://).")
+    ] = "eval_stats.duckdb",
+    output_path: Annotated[
+        str, typer.Option("--output-path", "-o", help="Dashboard JSON: a path or s3://bucket/key.json.")
+    ] = "dashboard.json",
+) -> None:
+    """Write the dashboard JSON (policies x evals matrix with metadata) and an HTML heatmap next to it."""
+    from metta_core.report.dashboard import dashboard
+
+    result = dashboard(stats_db_uri, output_path, _split(policies), _split(metrics))
+    data = result.data
+    console.print(f"dashboard of {len(data['policies'])} policies x {len(data['evals'])} evals")
+    console.print(f"  wrote {result.json_uri}", highlight=False, soft_wrap=True)
+    console.print(f"  wrote {result.html_uri}", highlight=False, soft_wrap=True)

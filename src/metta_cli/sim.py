@@ -1,8 +1,119 @@
-"""`metta sim` (not built yet: its issue fills this module in)."""
+"""`metta sim`: options -> SimSettings -> `metta_core.sim.run.run_sim` -> JSON or a table.
 
-from metta_cli.common import not_built
+With `--json`, stdout carries only the result JSON (progress goes to stderr). Heavy imports
+(numba, duckdb, torch) happen inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import (
+    ConfigFileOption,
+    OverridesArgument,
+    complete_preset,
+    console,
+    err_console,
+    resolve_settings,
+)
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("sim")
+def command(
+    overrides: OverridesArgument = None,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--policy",
+            "-p",
+            help="Policy URI (repeatable): run dir, checkpoint, s3://, wandb://, random, simple.",
+        ),
+    ] = None,
+    suite: Annotated[
+        str | None,
+        typer.Option(
+            "--suite", "-s", help="Suite preset or YAML file.", autocompletion=complete_preset("sim")
+        ),
+    ] = None,
+    selector: Annotated[
+        str | None, typer.Option("--selector", help="Checkpoints: latest, top or all.")
+    ] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", help="Metadata metric that `top` ranks by.")
+    ] = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", help="Checkpoints taken by top/all.")] = None,
+    episodes: Annotated[int | None, typer.Option("--episodes", "-n", help="Episodes per simulation.")] = None,
+    num_envs: Annotated[int | None, typer.Option("--num-envs", help="Environments stepped together.")] = None,
+    stats_db_uri: Annotated[
+        str | None,
+        typer.Option("--stats-db-uri", help="Export the stats DB here: a path or s3://bucket/key."),
+    ] = None,
+    replay_dir: Annotated[
+        Path | None, typer.Option("--replay-dir", help="Write one replay per simulation.")
+    ] = None,
+    device: Annotated[str | None, typer.Option("--device", help="cpu, cuda, cuda:1 ...")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the actors' random choices.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the result JSON on stdout.")] = False,
+    config: ConfigFileOption = None,
+) -> None:
+    """Evaluate policies on a simulation suite; print JSON or a table; export the stats DB."""
+    from metta_core.config.sim import SimSettings
+    from metta_core.sim.run import run_sim
+
+    settings = resolve_settings(
+        SimSettings,
+        config=config,
+        overrides=overrides,
+        policies=(policy or None, "--policy"),
+        suite=(suite, "--suite"),
+        selector=(selector, "--selector"),
+        metric=(metric, "--metric"),
+        top_k=(top_k, "--top-k"),
+        episodes=(episodes, "--episodes"),
+        num_envs=(num_envs, "--num-envs"),
+        stats_db_uri=(stats_db_uri, "--stats-db-uri"),
+        replay_dir=(replay_dir, "--replay-dir"),
+        device=(device, "--device"),
+        seed=(seed, "--seed"),
+    )
+
+    def progress(handle, key, result) -> None:
+        err_console.print(
+            f"[dim]{handle.name}[/dim] {key}: score {result.score:.3f} "
+            f"({result.episodes} episodes, {result.agent_steps:,} agent steps)",
+            highlight=False,
+        )
+
+    report = run_sim(settings, progress)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+        return
+    _print_tables(report)
+    if settings.stats_db_uri:
+        console.print(f"stats written to {settings.stats_db_uri}")
+
+
+def _print_tables(report) -> None:
+    from rich.table import Table
+
+    for evaluation in report.evaluations:
+        for handle, result in evaluation.results:
+            table = Table(title=f"{handle.name} on {report.suite}", show_edge=False)
+            for column in ("simulation", "score", "± std", "normalized", "episodes"):
+                table.add_column(column, justify="left" if column == "simulation" else "right")
+            for key, sim in result.simulations.items():
+                normalized = result.normalized.get(key)
+                table.add_row(
+                    key,
+                    f"{sim.score:.3f}",
+                    f"{sim.score_std:.3f}",
+                    "-" if normalized is None else f"{normalized:.3f}",
+                    str(sim.episodes),
+                )
+            console.print(table)
+            verdict = "passed" if result.passed else "not passed"
+            target = "" if result.pass_score is None else f" (pass score {result.pass_score})"
+            console.print(f"suite score {result.score:.3f}: {verdict}{target}\n")

@@ -1,0 +1,85 @@
+"""A stats database of one run with three checkpoints that improve, plus the random policy."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class FakeEpisode:
+    env_index: int
+    episode_seed: int
+    length: int
+    rewards: list[float]
+    raw_rewards: list[float]
+    agent_stats: list[dict[str, float]]
+    agent_teams: list[int]
+
+
+def episodes(count: int, hearts: float, agents: int = 2) -> list[FakeEpisode]:
+    """Episodes where every agent gains `hearts` (+ episode index, for spread) and moves a lot."""
+    out = []
+    for e in range(count):
+        gained = hearts + e
+        stats = {
+            "heart.gained": gained,
+            "ore_red.gained": 2 * gained,
+            "action.move.success": 30.0,
+            "action.move.failed": 10.0,
+            "action.get_items.success": gained,
+            "action.get_items.failed": 5.0,
+        }
+        out.append(
+            FakeEpisode(e, e, 100, [gained] * agents, [gained] * agents, [dict(stats)] * agents, [0] * agents)
+        )
+    return out
+
+
+@pytest.fixture
+def run_stats(tmp_path):
+    """navrun:epoch_1/2/3 score 1/3/5 (+ spread) on two evals; random scores 0 on one."""
+    from metta_core.stats.db import StatsDB
+
+    path = tmp_path / "eval.duckdb"
+    with StatsDB(path) as db:
+        for epoch, hearts in ((1, 1.0), (2, 3.0), (3, 5.0)):
+            name = f"navrun:epoch_{epoch}"
+            for sim in ("maze", "rooms"):
+                sim_id = db.add_simulation(
+                    sim, "navigation", "navigation", f"runs/navrun/checkpoints/epoch_{epoch}.pt"
+                )
+                db.add_episodes(sim_id, episodes(4, hearts + (sim == "rooms")), [name, name])
+            db.add_policy_metadata(
+                name,
+                {
+                    "uri": f"runs/navrun/checkpoints/epoch_{epoch}.pt",
+                    "epoch": epoch,
+                    "agent_steps": 1000 * epoch,
+                },
+            )
+        sim_id = db.add_simulation("maze", "navigation", "navigation", "random")
+        db.add_episodes(sim_id, episodes(4, 0.0), ["random", "random"])
+        db.add_policy_metadata("random", {"uri": "random"})
+    return path
+
+
+@pytest.fixture
+def metta_inprocess(capsys, monkeypatch):
+    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr)."""
+    from metta_cli.app import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["metta", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
