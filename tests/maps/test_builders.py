@@ -168,3 +168,46 @@ def test_unknown_builder_and_object_are_config_errors():
         MapConfigModel.model_validate({"builder": "hexes"})
     with pytest.raises(ValidationError, match="unknown object 'gold'"):
         MapConfigModel.model_validate({"builder": "random", "objects": {"gold": 1}})
+
+
+def test_wfc_ground_pins_the_examples_bottom_row_to_the_maps_bottom():
+    pattern = ["..#...", "......", "......", "######"]
+    config = {
+        "builder": "wfc",
+        "width": 20,
+        "height": 10,
+        "pattern": pattern,
+        "ground": True,
+        "symmetry": 1,
+        "periodic_input": True,
+    }
+    config |= {
+        "border_width": 0,
+        "keep_largest_region": False,
+        "objects": {},
+        "agents": 0,
+        "validate_reachability": False,
+    }
+    from metta_core.maps.build import generate
+
+    grid = generate(MapConfigModel.model_validate(config).root, np.random.default_rng(0)).grid
+    assert (grid[-1] == "#").all() and (grid[:3] == ".").mean() > 0.5
+
+
+def test_wfc_and_convchain_build_64x64_maps():
+    for name, pattern in (
+        ("wfc", ["#......#", "#.......", "###.####", "#......."]),
+        ("convchain", [".#...#..", "...#...#", "####.###"]),
+    ):
+        grid = build_map(
+            {
+                "builder": name,
+                "width": 64,
+                "height": 64,
+                "pattern": pattern,
+                "objects": {"altar": 2},
+                "agents": 2,
+            },
+            np.random.default_rng(0),
+        )
+        assert grid.shape == (64, 64) and count_agents(grid) == 2

@@ -93,3 +93,17 @@ def test_bad_scene_file_names_file_and_field(tmp_path):
         ConfigError, match=r"children.0.scene.fill.maze.width: .* \(from scene file .*bad.yaml\)"
     ):
         load_scene(str(path))
+
+
+def test_scene_never_walls_over_what_it_placed():
+    """Objects and agents a scene scatters land inside the border: every draw validates at once."""
+    config = {
+        "builder": "scene",
+        "width": 6,
+        "height": 6,
+        "max_attempts": 1,
+        "scene": {"objects": {"altar": 4}, "agents": 8},
+    }
+    for seed in range(20):
+        grid = build_map(config, np.random.default_rng(seed))
+        assert (grid == "@").sum() == 8 and (grid == "_").sum() == 4

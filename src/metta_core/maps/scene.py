@@ -131,9 +131,9 @@ def draw_scene(scene: SceneConfig, view: np.ndarray, rng: np.random.Generator) -
 
 def build_scene(config: SceneMapConfig, rng: np.random.Generator) -> Built:
     scene = load_scene(config.scene)
-    grid = empty_grid(config.height, config.width)
-    placed = draw_scene(scene, grid, rng)
-    draw_border(grid, config.border_width)
+    grid = draw_border(empty_grid(config.height, config.width), config.border_width)
     inset = config.border_width
+    # The tree draws inside the border, so nothing it places is walled over afterwards.
+    placed = draw_scene(scene, grid[inset : config.height - inset, inset : config.width - inset], rng)
     place_randomly(grid, agent_chars(config.agents), rng, inset, "agents")
     return Built(grid, placed + (requested_agent_count(config.agents) or 0))

@@ -8,6 +8,8 @@ changes (raised to 1/temperature).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numba import njit
 
@@ -22,10 +24,21 @@ from metta_core.maps.grid import (
     requested_agent_count,
     scatter_objects,
 )
-from metta_core.maps.mapfile import parse_grid
+from metta_core.maps.mapfile import parse_grid, split_rows
 
 # Windows never seen in the example keep a small weight, so every flip stays possible.
 UNSEEN_WEIGHT = 0.1
+
+
+@functools.lru_cache(maxsize=32)
+def cached_weights(rows: tuple[str, ...], size: int) -> np.ndarray:
+    """Pattern weights of an example, cached: the environment rebuilds from it every episode."""
+    sample = parse_grid(list(rows), "convchain pattern") == WALL_CHAR
+    if min(sample.shape) < size:
+        raise MapError(
+            f"convchain pattern {sample.shape[1]}x{sample.shape[0]}: smaller than receptor_size {size}"
+        )
+    return pattern_weights(sample, size)
 
 
 def pattern_weights(sample: np.ndarray, size: int) -> np.ndarray:
@@ -83,13 +96,8 @@ def _sample(weights, width, height, size, iterations, temperature, seed):
 
 
 def build_convchain(config: ConvChainConfig, rng: np.random.Generator) -> Built:
-    sample = parse_grid(config.pattern, "convchain pattern") == WALL_CHAR
     size = config.receptor_size
-    if min(sample.shape) < size:
-        raise MapError(
-            f"convchain pattern {sample.shape[1]}x{sample.shape[0]}: smaller than receptor_size {size}"
-        )
-    weights = pattern_weights(sample, size)
+    weights = cached_weights(tuple(split_rows(config.pattern)), size)
     seed = int(rng.integers(2**31 - 1))
     walls = _sample(weights, config.width, config.height, size, config.iterations, config.temperature, seed)
     grid = np.where(walls, WALL_CHAR, ".").astype("<U1")

@@ -7,6 +7,8 @@ numba kernel, `_collapse`. A contradiction restarts with a new seed, at most `ma
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numba import njit
 
@@ -14,7 +16,7 @@ from metta_core.errors import MapError
 from metta_core.maps.builders.base import Built
 from metta_core.maps.config import WFCConfig
 from metta_core.maps.grid import draw_border, keep_largest_region, requested_agent_count, scatter_objects
-from metta_core.maps.mapfile import parse_grid
+from metta_core.maps.mapfile import parse_grid, split_rows
 
 # Direction d moves by (DX[d], DY[d]); OPPOSITE[d] comes back.
 DX = np.array([-1, 0, 1, 0], dtype=np.int64)
@@ -273,14 +275,25 @@ def sample_codes(pattern: str | list[str]) -> tuple[np.ndarray, list[str]]:
     return codes, alphabet
 
 
-def run_wfc(config: WFCConfig, rng: np.random.Generator) -> np.ndarray:
-    """The collapsed output as a grid of the example's characters (no border or objects yet)."""
-    sample, alphabet = sample_codes(config.pattern)
-    size = config.pattern_size
+@functools.lru_cache(maxsize=32)
+def _model(rows: tuple[str, ...], size: int, periodic: bool, symmetry: int):
+    """(alphabet, sample codes, patterns, weights, propagator) of an example; cached, since the
+    environment builds a map from the same example every episode."""
+    sample, alphabet = sample_codes(list(rows))
     if min(sample.shape) < size:
         raise MapError(f"wfc pattern {sample.shape[1]}x{sample.shape[0]}: smaller than pattern_size {size}")
-    patterns, weights = extract_patterns(sample, size, config.periodic_input, config.symmetry)
+    patterns, weights = extract_patterns(sample, size, periodic, symmetry)
     starts, flat = build_propagator(patterns)
+    return alphabet, sample, patterns, weights, starts, flat
+
+
+def run_wfc(config: WFCConfig, rng: np.random.Generator) -> np.ndarray:
+    """The collapsed output as a grid of the example's characters (no border or objects yet)."""
+    rows = tuple(split_rows(config.pattern))
+    size = config.pattern_size
+    alphabet, sample, patterns, weights, starts, flat = _model(
+        rows, size, config.periodic_input, config.symmetry
+    )
     height, width = config.height, config.width
     wave_width = width if config.periodic_output else width - size + 1
     wave_height = height if config.periodic_output else height - size + 1
