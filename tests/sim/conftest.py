@@ -129,3 +129,88 @@ def fake_env_factory():
 
     make_env_for.made = made
     return make_env_for
+
+
+TINY_SUITE = """
+name: tiny
+description: two small simulations for tests
+pass_score: 0.5
+simulations:
+  - name: open
+    env: navigation
+    env_overrides: [game.num_agents=1, game.max_steps=24]
+    map: {builder: random, width: 9, height: 9, agents: 1, objects: {altar: 3}}
+    episodes: 3
+    num_envs: 2
+    seed: 7
+    random_score: 0.0
+    reference_score: 2.0
+  - name: duel
+    env: navigation
+    env_overrides: [game.num_agents=2, game.max_steps=24]
+    map: {builder: random, width: 9, height: 9, agents: 2, objects: {altar: 3}}
+    opponents: [random]
+    episodes: 2
+    num_envs: 2
+    seed: 8
+"""
+
+
+@pytest.fixture
+def tiny_suite(tmp_path):
+    """A suite YAML of two small navigation simulations (one with a random opponent)."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY_SUITE)
+    return path
+
+
+@pytest.fixture
+def metta_inprocess(capsys, monkeypatch):
+    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr)."""
+    import sys
+
+    from metta_cli.app import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["metta", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def checkpoint_run(tmp_path):
+    """A run directory with untrained checkpoints at epochs 1-3 (metadata scores 0.5, 0.9, 0.7)
+    whose network fits the tiny suite's navigation env."""
+    from metta_core.config.train import AgentConfig
+    from metta_core.env.config import load_env_config
+    from metta_core.env.vecenv import VecEnv
+    from metta_core.policy.checkpoint import Checkpoint, save_checkpoint
+    from metta_core.policy.network import MettaPolicy, PolicySpec
+
+    env = VecEnv(load_env_config("navigation", ["game.num_agents=1", "map.agents=1"]), num_envs=1)
+    spec = PolicySpec.from_env(env)
+    agent = AgentConfig(cnn_channels=(4, 4), hidden_size=16, lstm_size=8)
+    directory = tmp_path / "navrun"
+    for epoch, score in ((1, 0.5), (2, 0.9), (3, 0.7)):
+        checkpoint = Checkpoint(
+            spec=spec,
+            agent=agent,
+            state_dict=MettaPolicy(spec, agent).state_dict(),
+            metadata={
+                "name": f"navrun:epoch_{epoch}",
+                "epoch": epoch,
+                "agent_steps": 1000 * epoch,
+                "scores": {"score": score},
+                "env": "navigation",
+            },
+        )
+        save_checkpoint(checkpoint, str(directory / "checkpoints" / f"epoch_{epoch:06d}.pt"))
+    return directory

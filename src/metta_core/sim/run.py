@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from metta_core import storage
 from metta_core.config.sim import SimSettings
 from metta_core.errors import ConfigError
 from metta_core.sim.policies import PolicyHandle, resolve_policies
@@ -63,6 +64,8 @@ def run_sim(
     """Evaluate every checkpoint chosen from every policy URI of `settings` on its suite."""
     if not settings.policies:
         raise ConfigError("policies: give at least one --policy URI (or `random` / `simple`)")
+    if settings.stats_db_uri and not storage.is_s3(settings.stats_db_uri):
+        storage.local_path(settings.stats_db_uri)  # refuse an unusable URI before any work
     suite = load_suite(settings.suite)
     chosen = [
         (uri, resolve_policies(uri, settings.selector, settings.metric, settings.top_k))
