@@ -1,8 +1,54 @@
-"""`metta bench train` (not built yet: its issue fills this module in)."""
+"""`metta bench train`: end-to-end training agent-steps/s (rollout + PPO update), one figure a line.
 
-from metta_cli.common import not_built
+Options -> TrainSettings (the same presets and overrides as `metta train`) -> benchmark_training.
+Writes nothing to disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, console, resolve_settings
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("bench train")
+def command(
+    overrides: OverridesArgument = None,
+    env: Annotated[
+        str, typer.Option("--env", "-e", help="Environment preset.", autocompletion=complete_preset("env"))
+    ] = "arena",
+    agent: Annotated[
+        str, typer.Option("--agent", help="Agent preset.", autocompletion=complete_preset("agent"))
+    ] = "lstm256",
+    epochs: Annotated[
+        int, typer.Option("--epochs", min=1, help="Timed epochs (after one warm-up epoch).")
+    ] = 3,
+    device: Annotated[str | None, typer.Option("--device", help="cpu, cuda or auto.")] = None,
+    config: ConfigFileOption = None,
+) -> None:
+    """Print agent_steps_per_s=<n> (rollout + update) and the figures behind it."""
+    from metta_core.config.train import TrainSettings
+    from metta_core.rl.bench import benchmark_training
+
+    settings = resolve_settings(
+        TrainSettings,
+        config=config,
+        overrides=overrides,
+        env=(env, "--env"),
+        agent=(agent, "--agent"),
+        device=(device, "--device"),
+        data_dir=(Path("runs"), "--data-dir"),
+    )
+    figures = benchmark_training(settings, epochs=epochs)
+    console.print(f"env={settings.env.name}", highlight=False)
+    console.print(f"agent={settings.agent.name}", highlight=False)
+    for name, value in figures.items():
+        text = (
+            f"{value:.0f}"
+            if name.endswith(("per_s", "parameters", "agents", "epoch", "threads"))
+            and not name.endswith("s_per_epoch")
+            else f"{value:.3f}"
+        )
+        console.print(f"{name}={text}", highlight=False)

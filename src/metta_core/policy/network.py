@@ -145,7 +145,8 @@ class MettaPolicy(nn.Module):
 
     def encode(self, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
         """(N, C, H, W) uint8 + (N, G) float -> (N, hidden)."""
-        x = obs.float() / self.feature_max.view(1, -1, 1, 1)
+        # channels_last makes the CPU convolutions several times faster for these small channels.
+        x = (obs.float() / self.feature_max.view(1, -1, 1, 1)).contiguous(memory_format=torch.channels_last)
         features = self.cnn(x)
         if global_obs.shape[-1]:
             features = torch.cat([features, global_obs / self.global_max], dim=1)

@@ -49,6 +49,8 @@ class TrainResult:
     wall_time_s: float
     final_metrics: dict[str, float] = field(default_factory=dict)
     stopped_by: str | None = None
+    #: The trained network (this rank's copy; identical on every rank under DDP).
+    policy: MettaPolicy | None = field(default=None, repr=False)
 
 
 def rollout_horizon(batch_size: int, total_agents: int, bptt_horizon: int) -> int:
@@ -355,6 +357,7 @@ def train(settings: TrainSettings, on_progress: ProgressCallback | None = None) 
                 wall_time_s=session.wall_time,
                 final_metrics=metrics,
                 stopped_by=stop.signal_name,
+                policy=policy,
             )
     finally:
         distributed.teardown()

@@ -1,0 +1,50 @@
+"""TrainSettings: presets, shorthands and validation that fail before any work starts."""
+
+from __future__ import annotations
+
+import pytest
+
+from metta_core.config.loader import resolve
+from metta_core.config.train import TrainerConfig, TrainSettings
+from metta_core.errors import ConfigError
+
+
+def test_defaults_load_navigation_fast_agent_and_default_trainer():
+    settings = resolve(TrainSettings, environ={})
+    assert settings.env.name == "navigation"
+    assert settings.agent.name == "fast"
+    assert settings.trainer.name == "default"
+    assert settings.wandb.mode == "disabled"
+
+
+def test_presets_and_overrides_combine():
+    settings = resolve(
+        TrainSettings, overrides=["agent=lstm256", "trainer.learning_rate=3e-4", "device=cpu"], environ={}
+    )
+    assert settings.agent.lstm_size == 256
+    assert settings.trainer.learning_rate == 3e-4
+
+
+def test_wandb_off_shorthand_and_mode_names():
+    assert resolve(TrainSettings, overrides=["wandb=off"], environ={}).wandb.mode == "disabled"
+    assert resolve(TrainSettings, overrides=["wandb=offline"], environ={}).wandb.mode == "offline"
+
+
+def test_environment_variables_set_trainer_fields():
+    settings = resolve(TrainSettings, environ={"METTA_TRAINER__BATCH_SIZE": "4096"})
+    assert settings.trainer.batch_size == 4096
+
+
+def test_invalid_values_are_reported_together_with_their_source():
+    with pytest.raises(ConfigError) as err:
+        resolve(TrainSettings, overrides=["trainer.learning_rate=-1", "device=tpu", "run=a/b"], environ={})
+    text = str(err.value)
+    assert "trainer.learning_rate" in text and "device" in text and "run" in text
+    assert "override 'trainer.learning_rate=-1'" in text
+
+
+def test_minibatch_must_be_whole_segments_within_the_batch():
+    with pytest.raises(ValueError, match="multiple of bptt_horizon"):
+        TrainerConfig(minibatch_size=100, bptt_horizon=16)
+    with pytest.raises(ValueError, match="must not exceed batch_size"):
+        TrainerConfig(batch_size=1024, minibatch_size=2048)

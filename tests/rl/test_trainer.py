@@ -1,0 +1,113 @@
+"""train(): the run directory, checkpoints, resuming, signals, and errors on bad resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+import torch
+import yaml
+
+from metta_core.errors import ConfigError, PolicyError
+from metta_core.policy.checkpoint import load_checkpoint
+from metta_core.policy.store import PolicyStore
+from metta_core.rl.trainer import train
+
+
+def test_training_writes_config_checkpoints_stats_and_log(settings_for):
+    settings = settings_for(total=1024)
+    result = train(settings)
+    run_dir = result.run_dir
+    assert result.agent_steps == 1024 and result.epochs == 4
+    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == [
+        "epoch_000002.pt",
+        "epoch_000004.pt",
+    ]
+    config = yaml.safe_load((run_dir / "config.yaml").read_text())
+    assert config["run"] == "tiny" and config["trainer"]["batch_size"] == 256
+    assert "finished at agent_steps 1024" in (run_dir / "train.log").read_text()
+    from metta_core.stats.db import StatsDB
+
+    with StatsDB(run_dir / "stats.duckdb") as db:
+        assert db.count("simulations") == 1
+        assert db.count("episodes") > 0  # episodes of 24 steps end several times per epoch
+    [record] = PolicyStore().records(str(run_dir))
+    assert record.metadata["agent_steps"] == 1024 and record.name == "tiny:epoch_4"
+
+
+def test_update_changes_the_weights_and_reports_losses(settings_for):
+    result = train(settings_for(total=256))
+    metrics = result.final_metrics
+    assert {"policy_loss", "value_loss", "entropy", "approx_kl", "agent_steps_per_s"} <= set(metrics)
+    fresh = load_checkpoint(str(result.checkpoint_uri)).build_policy()
+    assert torch.equal(fresh.actor.weight, result.policy.actor.weight)
+
+
+def test_running_the_same_run_again_continues_from_its_checkpoint(settings_for):
+    first = train(settings_for(total=512))
+    second = train(settings_for(total=1024))
+    assert first.agent_steps == 512 and second.agent_steps == 1024
+    assert second.epochs == 4
+    log = (second.run_dir / "train.log").read_text()
+    assert "epoch_000002.pt at agent_steps 512" in log
+    optimizer = load_checkpoint(str(second.checkpoint_uri)).optimizer
+    # Adam's step counter carried over: 4 epochs x 2 minibatches x 1 update epoch.
+    assert int(next(iter(optimizer["state"].values()))["step"]) == 8
+
+
+def test_resume_without_a_checkpoint_is_a_config_error(settings_for):
+    with pytest.raises(ConfigError, match="no checkpoint to continue from"):
+        train(settings_for("resume=true", run="never-trained"))
+
+
+def test_bare_resume_picks_the_most_recent_run(settings_for, tmp_path):
+    train(settings_for(total=256, run="older"))
+    settings = settings_for("resume=true", total=512)
+    settings.run = None
+    result = train(settings)
+    assert result.run_dir.name == "older" and result.agent_steps == 512
+
+
+def test_resuming_with_a_different_network_is_refused(settings_for):
+    train(settings_for(total=256))
+    with pytest.raises(ConfigError, match="agent.hidden_size"):
+        train(settings_for("agent.hidden_size=32", total=512))
+
+
+def test_truncated_latest_checkpoint_is_a_policy_error(settings_for):
+    result = train(settings_for(total=512))
+    path = result.run_dir / "checkpoints" / "epoch_000002.pt"
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(PolicyError, match="epoch_000002.pt: truncated"):
+        train(settings_for(total=1024))
+
+
+def test_sigterm_finishes_the_step_saves_and_stops(settings_for):
+    def send_sigterm(progress):
+        if progress["epoch"] == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    result = train(settings_for("trainer.checkpoint_interval=100", total=100_000), on_progress=send_sigterm)
+    assert result.stopped_by == "SIGTERM"
+    assert result.epochs < 5
+    [record] = PolicyStore().records(str(result.run_dir))
+    assert record.metadata["agent_steps"] == result.agent_steps
+    assert "stopped by SIGTERM" in (result.run_dir / "train.log").read_text()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the trainer's handler is removed again
+
+
+def test_checkpoint_policy_acts_in_the_env_it_was_trained_on(settings_for):
+    import numpy as np
+
+    from metta_core.env.vecenv import VecEnv
+
+    settings = settings_for(total=256)
+    result = train(settings)
+    env = VecEnv(settings.env, num_envs=2, seed=1)
+    actor = PolicyStore().records(str(result.run_dir))[0].actor(env)
+    obs, global_obs = env.reset(seed=1)
+    actor.reset(env.total_agents)
+    actions = actor.act(obs, global_obs, np.zeros(env.total_agents, dtype=bool))
+    env.step(actions)
+    assert actions.shape == (env.total_agents, 2)
