@@ -1,8 +1,77 @@
-"""`metta autotune` (not built yet: its issue fills this module in)."""
+"""`metta autotune`: measure throughput on this machine and print the fastest settings as overrides.
 
-from metta_cli.common import not_built
+Thin: options -> TrainSettings -> `metta_core.sweep.autotune.autotune` -> a table and one line of
+overrides. Torch and numba are imported inside the command only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, console, resolve_settings
 
 
-def command() -> None:
-    """(not built yet)"""
-    not_built("autotune")
+def _ints(text: str, option: str) -> tuple[int, ...]:
+    from metta_core.errors import ConfigError
+
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(
+            f"{option} {text!r}: expected whole numbers separated by commas, like 1,4,16"
+        ) from None
+    if not values or min(values) < 1:
+        raise ConfigError(f"{option} {text!r}: expected positive whole numbers, like 1,4,16")
+    return values
+
+
+def command(
+    overrides: OverridesArgument = None,
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env", "-e", help="Environment preset or YAML file.", autocompletion=complete_preset("env")
+        ),
+    ] = None,
+    budget_seconds: Annotated[
+        float,
+        typer.Option("--budget-seconds", "-b", min=0.1, help="Measuring time in all (compilation excluded)."),
+    ] = 60.0,
+    num_envs: Annotated[
+        str, typer.Option("--num-envs", help="num_envs values to try, comma-separated.")
+    ] = "1,4,16,64",
+    batch_sizes: Annotated[
+        str,
+        typer.Option(
+            "--batch-sizes", help="Policy batch sizes (agents per forward) to try, comma-separated."
+        ),
+    ] = "256,1024,4096",
+    threads: Annotated[
+        str | None,
+        typer.Option("--threads", help="Env/torch thread counts to try (default: 1 and all cores)."),
+    ] = None,
+    config: ConfigFileOption = None,
+) -> None:
+    """Measure env steps/s over num_envs x threads and policy steps/s over batch sizes x threads,
+    then print the fastest settings as `metta train` overrides ready to paste."""
+    from rich.table import Table
+
+    from metta_core.config.train import TrainSettings
+    from metta_core.sweep.autotune import autotune
+
+    settings = resolve_settings(TrainSettings, config=config, overrides=overrides, env=(env, "--env"))
+    envs, batches = _ints(num_envs, "--num-envs"), _ints(batch_sizes, "--batch-sizes")
+    thread_counts = _ints(threads, "--threads") if threads else None
+    console.print(f"autotune on env {settings.env.name} for about {budget_seconds:g}s ...", highlight=False)
+    result = autotune(settings, budget_seconds, envs, batches, thread_counts)
+    table = Table(title="throughput (agent steps/s)")
+    for column in ("measure", "settings", "agent steps/s"):
+        table.add_column(column, justify="right" if column == "agent steps/s" else "left")
+    for row in result.measurements:
+        settings_text = " ".join(f"{key}={value}" for key, value in row.settings.items())
+        table.add_row(row.kind, settings_text, f"{row.agent_steps_per_s:,.0f}")
+    console.print(table)
+    console.print("best settings, as overrides for metta train:")
+    console.print(" ".join(result.overrides), highlight=False, soft_wrap=True)

@@ -103,6 +103,8 @@ class SweepConfig(Section):
     suite: str = "navigation"
     #: Overrides every trial's `metta train` gets before the suggested ones (trial length, env...).
     train_overrides: list[str] = Field(default_factory=list)
+    #: Episodes per simulation of the evaluation; None: the suite's own number.
+    eval_episodes: int | None = Field(None, gt=0)
     #: Device of the evaluation after training.
     device: str = "cpu"
     #: Optuna storage URL (sqlite:///..., postgresql://...); None: sqlite in the sweep's directory.

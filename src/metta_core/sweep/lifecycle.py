@@ -23,6 +23,7 @@ from metta_core.sweep.config import SweepConfig, load_sweep_config, nested_overr
 from metta_core.sweep.study import (
     Observation,
     SweepError,
+    ask,
     create_sweep_study,
     find_trial,
     heartbeat,
@@ -187,10 +188,9 @@ def run_sweep(
     while True:
         import optuna
 
-        optuna.storages.fail_stale_trials(study)
         if len(taken_trials(study)) >= budget:
             return outcomes
-        trial = study.ask()
+        trial = ask(study)
         ahead = [t.number for t in taken_trials(study) if t.number < trial.number]
         if len(ahead) >= budget:
             trial.set_user_attr("surplus", True)

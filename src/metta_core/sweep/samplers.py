@@ -10,6 +10,7 @@ touch storage or run anything.
 from __future__ import annotations
 
 import math
+import warnings
 import zlib
 from typing import Any
 
@@ -127,12 +128,13 @@ def make_sampler(config: SweepConfig) -> BaseSampler:
             warn_independent_sampling=False,
         )
     elif config.sampler == "tpe":
-        model = optuna.samplers.TPESampler(
-            seed=config.seed,
-            n_startup_trials=config.startup_trials,
-            multivariate=True,
-            warn_independent_sampling=False,
-        )
+        with warnings.catch_warnings():  # multivariate TPE is "experimental" and the best TPE
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            model = optuna.samplers.TPESampler(
+                seed=config.seed,
+                n_startup_trials=config.startup_trials,
+                multivariate=True,
+            )
     else:
         model = optuna.samplers.RandomSampler(seed=config.seed)
     return StartNearCentre(model, centred, config.startup_trials)

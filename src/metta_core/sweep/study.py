@@ -35,12 +35,16 @@ SQLITE_LOCK_TIMEOUT_S = 120
 CONFIG_ATTR = "metta_sweep_config"
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-# Heartbeats are marked experimental and "meant for Study.optimize"; sweeps use them with
-# ask/tell on purpose (see `heartbeat`), so the warnings would only alarm users.
-warnings.filterwarnings(
-    "ignore", category=optuna.exceptions.ExperimentalWarning, module=r"optuna\..*|metta_core\..*"
-)
-warnings.filterwarnings("ignore", message="Heartbeat of storage is supposed to be used with Study.optimize")
+
+
+@contextmanager
+def _quiet_heartbeats() -> Iterator[None]:
+    """Heartbeats are marked experimental and "meant for Study.optimize"; sweeps use them with
+    ask/tell on purpose (see `heartbeat`), so those warnings would only alarm users."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        warnings.filterwarnings("ignore", message="Heartbeat of storage is supposed to be used")
+        yield
 
 
 class SweepError(MettaError):
@@ -61,12 +65,13 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_S}}
     try:
-        return optuna.storages.RDBStorage(
-            url,
-            engine_kwargs=engine_kwargs,
-            heartbeat_interval=HEARTBEAT_INTERVAL_S,
-            grace_period=HEARTBEAT_GRACE_S,
-        )
+        with _quiet_heartbeats():
+            return optuna.storages.RDBStorage(
+                url,
+                engine_kwargs=engine_kwargs,
+                heartbeat_interval=HEARTBEAT_INTERVAL_S,
+                grace_period=HEARTBEAT_GRACE_S,
+            )
     except Exception as err:  # sqlalchemy raises many kinds for a bad URL or an unreachable server
         raise SweepError(f"storage {url}: cannot open ({type(err).__name__}: {err})") from None
 
@@ -166,6 +171,13 @@ def values_of(observation: Observation, config: SweepConfig) -> list[float]:
 def record_details(trial: Trial, observation: Observation) -> None:
     for key, value in observation.details.items():
         trial.set_user_attr(key, value)
+
+
+def ask(study: optuna.Study) -> Trial:
+    """A new trial (the oldest waiting one first), after failing trials whose worker died."""
+    with _quiet_heartbeats():
+        optuna.storages.fail_stale_trials(study)
+        return study.ask()
 
 
 def taken_trials(study: optuna.Study) -> list[FrozenTrial]:

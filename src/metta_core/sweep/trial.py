@@ -76,13 +76,15 @@ def train_and_evaluate(spec: TrialSpec) -> Observation:
 
 
 def metric_value(result: Any, metric: str, suite: str) -> float:
-    """`score` and `<suite>_score` are the suite's mean normalised score; any other name is one
-    simulation of the suite (its normalised score)."""
+    """`score` and `<suite>_score` are the suite's mean normalised score; a simulation's name
+    (`maze`, or `navigation/maze`) its normalised score; any key of `SuiteResult.metrics()` that."""
     if metric in ("score", f"{suite}_score"):
         return float(result.score)
-    if metric in result.normalized:
-        return float(result.normalized[metric])
-    known = ", ".join(["score", f"{suite}_score", *result.normalized])
+    metrics = result.metrics()
+    for key in (metric, f"{metric}/normalized", f"{suite}/{metric}/normalized"):
+        if key in metrics:
+            return float(metrics[key])
+    known = ", ".join(["score", f"{suite}_score", *metrics])
     raise ConfigError(f"metric '{metric}': suite {suite} does not produce it (known: {known})")
 
 
@@ -96,7 +98,7 @@ def evaluate_run(
     if not run_dir.is_dir():
         raise TrialFailed(f"run {run_dir}: no such run directory")
     metric = metric or config.metric
-    result = evaluate(str(run_dir), suite=config.suite, device=config.device)
+    result = evaluate(str(run_dir), suite=config.suite, device=config.device, episodes=config.eval_episodes)
     score = metric_value(result, metric, config.suite)
     metadata = PolicyStore().records(str(run_dir))[0].metadata
     agent_steps = float(metadata.get("agent_steps") or 0)
