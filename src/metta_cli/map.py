@@ -52,7 +52,7 @@ def gen(
     show_mode: ShowOption = "ascii",
     png_path: PngPathOption = Path("map.png"),
 ) -> None:
-    """Generate one map and show it, or write N map files (each records its seed)."""
+    """Generate maps and show them, or write N map files (each records its seed)."""
     from metta_core.maps.generate import generate_maps
     from metta_core.maps.loading import load_map_config
 
@@ -61,7 +61,11 @@ def gen(
     for generated in maps:
         if generated.uri:
             typer.echo(f"wrote {generated.uri} (seed {generated.seed})")
-    if not output_uri or count == 1:
+    if not output_uri:
+        for index, generated in enumerate(maps):
+            path = png_path if index == 0 else png_path.with_stem(f"{png_path.stem}_{index}")
+            _show(generated.grid, show_mode, path, f"seed {generated.seed}")
+    elif count == 1:
         _show(maps[0].grid, show_mode, png_path, f"seed {maps[0].seed}")
 
 

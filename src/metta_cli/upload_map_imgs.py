@@ -13,15 +13,19 @@ def command(
         "."
     ),
     bucket: Annotated[
-        str, typer.Option("--bucket", envvar="METTA_MAP_IMGS_BUCKET", help="Destination s3://bucket/prefix.")
-    ] = "s3://softmax-public/policydash/map_imgs",
+        str | None,
+        typer.Option("--bucket", envvar="METTA_MAP_IMGS_BUCKET", help="Destination s3://bucket/prefix."),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be uploaded; upload nothing.")
     ] = False,
 ) -> None:
     """Upload the PNGs (and other images) in DIR to an s3 prefix with correct content types."""
+    from metta_core.errors import StorageError
     from metta_core.maps.upload import plan_uploads, upload_images
 
+    if bucket is None:
+        raise StorageError("no destination: give --bucket s3://bucket/prefix or set METTA_MAP_IMGS_BUCKET")
     uploads = plan_uploads(directory, bucket)
     for upload in uploads:
         verb = "would upload" if dry_run else "upload"
