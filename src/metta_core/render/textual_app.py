@@ -131,14 +131,14 @@ class RenderApp(App):
 
     def refresh_view(self) -> None:
         self.query_one("#map", Static).update(map_text(self.snapshot, self.followed))
-        self.query_one("#status", Static).update(self.status_text())
-        self.query_one("#agent", Static).update(self.followed_text())
-        self.query_one("#agents", Static).update(self.agents_text())
+        self.query_one("#status", Static).update(Text(self.status_text()))
+        self.query_one("#agent", Static).update(Text(self.followed_text()))
+        self.query_one("#agents", Static).update(Text(self.agents_text()))
 
     def status_text(self) -> str:
         state = "finished" if self.finished else ("paused" if self.paused else "running")
         return (
-            f"step {int(self.snapshot.step)} / {self.max_frames}  [{state}]  "
+            f"step {int(self.snapshot.step)} / {self.max_frames}  ({state})  "
             f"{1 / self.sleep:.1f} steps/s  policy {self.driver.policy}"
         )
 
