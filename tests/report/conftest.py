@@ -38,12 +38,13 @@ def episodes(count: int, hearts: float, agents: int = 2) -> list[FakeEpisode]:
     return out
 
 
-@pytest.fixture
-def run_stats(tmp_path):
-    """navrun:epoch_1/2/3 score 1/3/5 (+ spread) on two evals; random scores 0 on one."""
+@pytest.fixture(scope="module")
+def run_stats(tmp_path_factory):
+    """navrun:epoch_1/2/3 score 1/3/5 (+ spread) on two evals; random scores 0 on one.
+    Shared by a module's tests, which only read it."""
     from metta_core.stats.db import StatsDB
 
-    path = tmp_path / "eval.duckdb"
+    path = tmp_path_factory.mktemp("stats") / "eval.duckdb"
     with StatsDB(path) as db:
         for epoch, hearts in ((1, 1.0), (2, 3.0), (3, 5.0)):
             name = f"navrun:epoch_{epoch}"
@@ -83,3 +84,11 @@ def metta_inprocess(capsys, monkeypatch):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="module")
+def analysed(run_stats, tmp_path_factory):
+    """`analyze` of the run `navrun` (latest checkpoint), with PDF, done once per module."""
+    from metta_core.report.analyze import analyze
+
+    return analyze("runs/navrun", str(run_stats), str(tmp_path_factory.mktemp("analysis")))

@@ -12,9 +12,9 @@ from metta_core.report.analyze import analyze
 from metta_core.report.selection import ReportError
 
 
-def test_analysis_json_has_scores_with_confidence_intervals(run_stats: Path, tmp_path: Path) -> None:
-    result = analyze("runs/navrun", str(run_stats), str(tmp_path / "out"), pdf=False)
-    data = json.loads((tmp_path / "out" / "analysis.json").read_text())
+def test_analysis_json_has_scores_with_confidence_intervals(analysed) -> None:
+    result = analysed
+    data = json.loads(Path(result.json_uri).read_text())
     assert result.policy == "navrun:epoch_3"
     assert data["checkpoints"] == ["navrun:epoch_1", "navrun:epoch_2", "navrun:epoch_3"]
     maze = data["scores"]["navigation/maze"]
@@ -24,8 +24,8 @@ def test_analysis_json_has_scores_with_confidence_intervals(run_stats: Path, tmp
     assert data["scores"]["navigation/rooms"]["mean"] == 7.5
 
 
-def test_analysis_breaks_down_behaviour_and_learning_progress(run_stats: Path, tmp_path: Path) -> None:
-    data = analyze("navrun", str(run_stats), str(tmp_path / "out"), pdf=False).data
+def test_analysis_breaks_down_behaviour_and_learning_progress(analysed) -> None:
+    data = analysed.data
     assert data["behaviour"]["actions"]["move"] == {"success": 30.0, "failed": 10.0}
     assert data["behaviour"]["items_gained"] == {"heart": 6.5 + 0.5, "ore_red": 14.0}
     progress = [(row["epoch"], row["scores"]["navigation/maze"]) for row in data["progress"]]
@@ -33,8 +33,8 @@ def test_analysis_breaks_down_behaviour_and_learning_progress(run_stats: Path, t
     assert data["distributions"]["reward"]["median"] == 7.0  # maze 5..8 and rooms 6..9 pooled
 
 
-def test_html_report_is_self_contained_with_its_plots_and_numbers(run_stats: Path, tmp_path: Path) -> None:
-    result = analyze("runs/navrun", str(run_stats), str(tmp_path / "out"))
+def test_html_report_is_self_contained_with_its_plots_and_numbers(analysed) -> None:
+    result = analysed
     page = Path(result.html_uri).read_text()
     assert len(re.findall(r'<img alt="[a-z]+" src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', page)) == 5
     assert "navigation/maze" in page and "6.5" in page and "navrun:epoch_1" in page
@@ -47,6 +47,7 @@ def test_top_selector_analyses_the_best_checkpoint(run_stats: Path, tmp_path: Pa
     assert result.policy == "navrun:epoch_1" and result.checkpoints == ["navrun:epoch_1"]
     best = analyze("navrun", str(run_stats), str(tmp_path / "all"), selector="top", pdf=False)
     assert best.policy == "navrun:epoch_3"
+    assert best.checkpoints == ["navrun:epoch_1", "navrun:epoch_2", "navrun:epoch_3"]
 
 
 def test_unknown_policy_names_what_the_database_holds(run_stats: Path, tmp_path: Path) -> None:

@@ -84,6 +84,7 @@ def test_selectors_choose_latest_top_k_or_all_checkpoints(checkpoint_run: Path) 
     assert names("all") == ["navrun:epoch_1", "navrun:epoch_2", "navrun:epoch_3"]
 
 
+@pytest.mark.slow
 def test_every_selected_checkpoint_is_evaluated_and_exported_to_s3(
     metta_inprocess, tiny_suite: Path, checkpoint_run: Path, s3_bucket: str, tmp_path: Path
 ) -> None:
@@ -120,6 +121,7 @@ def test_every_selected_checkpoint_is_evaluated_and_exported_to_s3(
     assert ("random", None, None) in rows  # the duel's opponent
 
 
+@pytest.mark.slow
 def test_replay_dir_gets_one_replay_per_simulation(metta_inprocess, tiny_suite: Path, tmp_path: Path) -> None:
     from metta_core.replay.recorder import load_replay
 
