@@ -87,7 +87,19 @@ def build_propagator(patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @njit(cache=True)
 def _ban(
-    wave, compatible, sums_ones, sums_weights, sums_log, weights, log_weights, stack, top, cell, pattern
+    wave,
+    compatible,
+    sums_ones,
+    sums_weights,
+    sums_log,
+    entropies,
+    noise,
+    weights,
+    log_weights,
+    stack,
+    top,
+    cell,
+    pattern,
 ):
     wave[cell, pattern] = False
     for d in range(4):
@@ -97,6 +109,9 @@ def _ban(
     sums_ones[cell] -= 1
     sums_weights[cell] -= weights[pattern]
     sums_log[cell] -= log_weights[pattern]
+    # Kept up to date here so that observing compares numbers instead of taking a log per cell.
+    if sums_weights[cell] > 0:
+        entropies[cell] = np.log(sums_weights[cell]) - sums_log[cell] / sums_weights[cell] + noise[cell]
     return top + 1
 
 
@@ -123,6 +138,9 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
     sums_ones = np.full(cells, count, dtype=np.int64)
     sums_weights = np.full(cells, total_weight)
     sums_log = np.full(cells, total_log)
+    # A fixed tiny noise per cell breaks ties between cells of equal entropy.
+    noise = np.random.random(cells) * 1e-6
+    entropies = np.log(total_weight) - total_log / total_weight + noise
     stack = np.zeros((cells * count + 1, 2), dtype=np.int64)
     top = 0
     result = np.full(cells, -1, dtype=np.int64)
@@ -145,6 +163,8 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
                         sums_ones,
                         sums_weights,
                         sums_log,
+                        entropies,
+                        noise,
                         weights,
                         log_weights,
                         stack,
@@ -164,6 +184,8 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
                         sums_ones,
                         sums_weights,
                         sums_log,
+                        entropies,
+                        noise,
                         weights,
                         log_weights,
                         stack,
@@ -180,6 +202,8 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
                         sums_ones,
                         sums_weights,
                         sums_log,
+                        entropies,
+                        noise,
                         weights,
                         log_weights,
                         stack,
@@ -215,6 +239,8 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
                             sums_ones,
                             sums_weights,
                             sums_log,
+                            entropies,
+                            noise,
                             weights,
                             log_weights,
                             stack,
@@ -229,12 +255,9 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
             ones = sums_ones[cell]
             if ones == 0:
                 return result
-            if ones > 1:
-                entropy = np.log(sums_weights[cell]) - sums_log[cell] / sums_weights[cell]
-                entropy += 1e-6 * np.random.random()
-                if entropy < best_entropy:
-                    best_entropy = entropy
-                    best = cell
+            if ones > 1 and entropies[cell] < best_entropy:
+                best_entropy = entropies[cell]
+                best = cell
         if best < 0:
             for cell in range(cells):
                 for p in range(count):
@@ -258,6 +281,8 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
                     sums_ones,
                     sums_weights,
                     sums_log,
+                    entropies,
+                    noise,
                     weights,
                     log_weights,
                     stack,
