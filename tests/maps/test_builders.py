@@ -129,6 +129,11 @@ def test_template_keeps_its_objects_but_moves_them(small_configs, build):
     assert len({grid.tobytes() for grid in grids}) > 1
 
 
+def test_non_square_template_keeps_its_shape_when_rotated(build):
+    config = {"builder": "template", "map": ["#######", "#@..._#", "#######"], "rotate": True, "mirror": True}
+    assert {build(config, seed=s).shape for s in range(12)} == {(3, 7)}
+
+
 def test_template_swaps_replace_objects_with_candidates(build):
     config = {
         "builder": "template",

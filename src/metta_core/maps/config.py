@@ -180,7 +180,8 @@ class TemplateConfig(BuilderBase):
 
     `swaps` replaces each occurrence of an object with one of the listed objects (`empty` clears
     the cell), `shuffle_objects` permutes the positions of all converters, and `rotate`/`mirror`
-    turn and flip the whole layout at random.
+    turn and flip the whole layout at random (quarter turns for square layouts, half turns
+    otherwise, so the map keeps its shape).
     """
 
     builder: Literal["template"] = "template"

@@ -1,4 +1,7 @@
-"""The `template` builder: a fixed layout with random swaps, shuffles, rotation and mirroring."""
+"""The `template` builder: a fixed layout with random swaps, shuffles, rotation and mirroring.
+
+The output always has the layout's shape (a non-square layout turns by half turns only).
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,10 @@ def build_template(config: TemplateConfig, rng: np.random.Generator) -> Built:
         chars = grid[cells[:, 0], cells[:, 1]]
         grid[cells[:, 0], cells[:, 1]] = chars[rng.permutation(len(chars))]
     if config.rotate:
-        grid = np.rot90(grid, int(rng.integers(4)))
+        # Quarter turns only for square layouts: the map keeps its shape from episode to episode,
+        # which the environment's preallocated arrays rely on.
+        square = grid.shape[0] == grid.shape[1]
+        grid = np.rot90(grid, int(rng.integers(4)) if square else 2 * int(rng.integers(2)))
     if config.mirror and rng.integers(2):
         grid = grid[:, ::-1]
     return Built(np.ascontiguousarray(grid), requested_agent_count(config.agents))
