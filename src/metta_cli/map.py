@@ -5,16 +5,23 @@ Heavy imports (numpy, numba, Pillow) happen inside the commands; `metta --help` 
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 app = typer.Typer(no_args_is_help=True, help="Generate, view, render and normalise maps.")
 
-ShowMode = Literal["ascii", "png", "none"]
+
+class ShowMode(StrEnum):
+    ascii = "ascii"
+    png = "png"
+    none = "none"
+
+
 ShowOption = Annotated[
-    str, typer.Option("--show-mode", help="ascii: print the map; png: write --png-path; none: nothing.")
+    ShowMode, typer.Option("--show-mode", help="ascii: print the map; png: write --png-path; none: nothing.")
 ]
 PngPathOption = Annotated[Path, typer.Option("--png-path", help="Where --show-mode png writes the image.")]
 OverridesOption = Annotated[
@@ -23,17 +30,14 @@ OverridesOption = Annotated[
 ]
 
 
-def _show(grid, mode: str, png_path: Path, label: str = "") -> None:
-    from metta_core.errors import MettaError
+def _show(grid, mode: ShowMode, png_path: Path, label: str = "") -> None:
     from metta_core.maps.grid import to_text
 
-    if mode not in ("ascii", "png", "none"):
-        raise MettaError(f"--show-mode {mode}: expected ascii, png or none")
-    if mode == "ascii":
+    if mode is ShowMode.ascii:
         if label:
             typer.echo(label, err=True)
         typer.echo(to_text(grid))
-    elif mode == "png":
+    elif mode is ShowMode.png:
         from metta_core import storage
         from metta_core.maps.png import render_png
 
@@ -49,7 +53,7 @@ def gen(
     ] = None,
     count: Annotated[int, typer.Option("--count", min=1, help="Maps to generate (numbered files).")] = 1,
     overrides: OverridesOption = None,
-    show_mode: ShowOption = "ascii",
+    show_mode: ShowOption = ShowMode.ascii,
     png_path: PngPathOption = Path("map.png"),
 ) -> None:
     """Generate maps and show them, or write N map files (each records its seed)."""
@@ -78,7 +82,7 @@ def gen_scene(
     output_uri: Annotated[
         str | None, typer.Option("--output-uri", help="Write the map file here too.")
     ] = None,
-    show_mode: ShowOption = "ascii",
+    show_mode: ShowOption = ShowMode.ascii,
     png_path: PngPathOption = Path("map.png"),
 ) -> None:
     """Generate a map of WIDTH x HEIGHT from a scene tree."""
@@ -94,7 +98,7 @@ def gen_scene(
 @app.command("view")
 def view(
     uri: Annotated[str, typer.Argument(help="A map file, or a directory / s3 prefix to pick one from.")],
-    show_mode: ShowOption = "ascii",
+    show_mode: ShowOption = ShowMode.ascii,
     png_path: PngPathOption = Path("map.png"),
 ) -> None:
     """Show a stored map (a random one from a directory or s3 prefix)."""
