@@ -81,9 +81,8 @@ def _sample(weights, width, height, size, iterations, temperature, seed):
         for top in range(y - size + 1, y + 1):
             for left in range(x - size + 1, x + 1):
                 before = _window_index(field, top, left, size)
-                field[y, x] = not field[y, x]
-                after = _window_index(field, top, left, size)
-                field[y, x] = not field[y, x]
+                # Flipping (y, x) flips exactly one bit of the window's index.
+                after = before ^ (1 << ((y - top) * size + (x - left)))
                 q *= weights[after] / weights[before]
         if q >= 1.0:
             field[y, x] = not field[y, x]
