@@ -47,7 +47,12 @@ def _show(grid, mode: ShowMode, png_path: Path, label: str = "") -> None:
 
 @app.command("gen")
 def gen(
-    config: Annotated[str, typer.Argument(help="A map config YAML (path, s3:// URI, or a shipped name).")],
+    config: Annotated[
+        str,
+        typer.Argument(
+            help="A map config YAML (path, s3:// URI), or a shipped map config or env preset by name."
+        ),
+    ],
     output_uri: Annotated[
         str | None, typer.Option("--output-uri", help="A .yaml file, a directory or an s3://bucket/prefix/.")
     ] = None,
@@ -60,7 +65,7 @@ def gen(
     from metta_core.maps.generate import generate_maps
     from metta_core.maps.loading import load_map_config
 
-    map_config = load_map_config(_shipped(config, "maps"), overrides)
+    map_config = load_map_config(_shipped(config), overrides)
     maps = generate_maps(map_config, count, output_uri)
     for generated in maps:
         if generated.uri:
@@ -186,11 +191,14 @@ def normalize_patterns(
         typer.echo(normalized, nl=False)
 
 
-def _shipped(name: str, section: str) -> str:
-    """A config path as given, or a shipped one by name (`maze_kruskal`)."""
+def _shipped(name: str) -> str:
+    """A config path as given, or a shipped map config (`maze_kruskal`) or env preset (`arena`) by name."""
     from metta_core.config.presets import CONFIGS_DIR
 
     if "://" in name or Path(name).exists():
         return name
-    candidate = CONFIGS_DIR / section / f"{name}.yaml"
-    return str(candidate) if candidate.exists() else name
+    for section in ("maps", "env"):
+        candidate = CONFIGS_DIR / section / f"{name}.yaml"
+        if candidate.exists():
+            return str(candidate)
+    return name

@@ -7,7 +7,7 @@ import pytest
 
 from metta_core.errors import MapError
 from metta_core.maps.build import build_map
-from metta_core.maps.generate import generate_maps, output_uris
+from metta_core.maps.generate import generate_maps, load_map, output_uris
 from metta_core.maps.loading import load_map_config
 from metta_core.maps.mapfile import parse_grid, read_map, write_map
 
@@ -60,3 +60,6 @@ def test_maps_go_to_and_come_from_s3(s3_bucket):
     assert maps[1].uri == f"s3://{s3_bucket}/maps/random_0001.yaml"
     grid, metadata = read_map(maps[1].uri)
     assert (grid == maps[1].grid).all() and metadata["seed"] == 2
+    # A prefix with or without its slash: one of the maps under it, at random.
+    chosen, _, _ = load_map(f"s3://{s3_bucket}/maps")
+    assert chosen in {m.uri for m in maps}

@@ -76,10 +76,14 @@ def generate_maps(config: MapConfig, count: int = 1, output_uri: str | None = No
 def pick_map_uri(uri: str, rng: random.Random | None = None) -> str:
     """A file as given; from a directory or s3 prefix, one of its map files at random."""
     text = str(uri)
-    is_dir = text.endswith("/") or (not storage.is_s3(text) and storage.local_path(text).is_dir())
+    if storage.is_s3(text):
+        is_dir = text.endswith("/") or not text.endswith(MAP_SUFFIXES)  # s3 has prefixes, not folders
+    else:
+        is_dir = storage.local_path(text).is_dir()
     if not is_dir:
         return text
-    candidates = [u for u in storage.list_uris(text) if u.endswith(MAP_SUFFIXES)]
+    prefix = text if text.endswith("/") or not storage.is_s3(text) else text + "/"
+    candidates = [u for u in storage.list_uris(prefix) if u.endswith(MAP_SUFFIXES)]
     if not candidates:
         raise MapError(f"{text}: no map files ({', '.join(MAP_SUFFIXES)}) there")
     return (rng or random.Random()).choice(candidates)
