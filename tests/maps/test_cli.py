@@ -68,9 +68,12 @@ def test_gen_shows_one_map_as_ascii_with_overrides():
     assert len(rows) == 9 and all(len(row) == 12 for row in rows)
 
 
-def test_gen_takes_the_map_of_an_env_preset_by_name():
-    result = invoke("map", "gen", "navigation", "--overrides", "width=14 height=9 seed=1")
-    assert sum(line.startswith("#") and len(line) == 14 for line in result.stdout.splitlines()) == 9
+def test_gen_takes_the_map_of_an_env_preset_file(tmp_path):
+    preset = tmp_path / "my_env.yaml"
+    preset.write_text("game: {num_agents: 2}\nmap: {builder: random, agents: 2, objects: {altar: 1}}\n")
+    result = invoke("map", "gen", str(preset), "--overrides", "width=14 height=9 seed=1")
+    rows = [line for line in result.stdout.splitlines() if line.startswith("#")]
+    assert len(rows) == 9 and all(len(row) == 14 for row in rows)
 
 
 def test_gen_scene_writes_a_map_of_the_given_size(tmp_path):
