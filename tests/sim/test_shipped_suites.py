@@ -1,0 +1,45 @@
+"""The shipped suites: valid, every map builds, baselines recorded, and `random` reproduces them."""
+
+from __future__ import annotations
+
+import pytest
+
+from metta_core.config.presets import preset_names
+from metta_core.sim.policies import builtin
+from metta_core.sim.suite import SimulationSuite, default_env_config, load_suite, suite_simulations
+
+SUITES = ("navigation", "memory", "object_use", "arena", "all")
+
+
+def test_every_suite_is_shipped_and_all_includes_the_others() -> None:
+    assert set(SUITES) <= set(preset_names("sim"))
+    everything = {s.key for s in suite_simulations(load_suite("all"))}
+    parts = {s.key for name in SUITES[:-1] for s in suite_simulations(load_suite(name))}
+    assert everything == parts and len(everything) >= 12
+
+
+@pytest.mark.parametrize("suite", SUITES[:-1])
+def test_every_simulation_has_a_baseline_and_its_map_builds(suite: str) -> None:
+    from metta_core.env.vecenv import VecEnv
+
+    config = load_suite(suite)
+    assert config.pass_score is not None
+    for sim in suite_simulations(config):
+        assert sim.config.random_score is not None and sim.config.reference_score is not None, sim.key
+        env = VecEnv(default_env_config(sim.config), num_envs=1, seed=sim.config.seed)
+        env.reset(seed=sim.config.seed)
+        assert env.num_agents >= 1
+
+
+def test_navigation_evaluates_one_agent_per_map() -> None:
+    for sim in suite_simulations(load_suite("navigation")):
+        assert default_env_config(sim.config).game.num_agents == 1, sim.key
+
+
+@pytest.mark.slow
+def test_random_policy_reproduces_the_recorded_navigation_baseline() -> None:
+    # If the game changes, re-measure with `metta sim --policy random --suite navigation --json`
+    # and update random_score in configs/sim/navigation.yaml.
+    result = SimulationSuite(load_suite("navigation"), builtin("random")).run()
+    assert result.normalized == pytest.approx(dict.fromkeys(result.normalized, 0.0), abs=1e-9)
+    assert not result.passed
