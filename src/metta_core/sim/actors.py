@@ -177,4 +177,4 @@ def make_actor(uri: str, env, device: str = "cpu", seed: int = 0) -> Actor:
     records = PolicyStore().records(uri, selector="latest", top_k=1)
     if not records:
         raise PolicyError(f"{uri}: no policy found")
-    return records[0].actor(env, device)
+    return records[0].actor(env, device, seed)

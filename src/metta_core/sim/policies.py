@@ -26,7 +26,7 @@ class PolicyHandle:
     def actor(self, env, device: str = "cpu", seed: int = 0) -> Actor:
         if self.record is None:
             return make_actor(self.uri, env, device, seed)
-        return self.record.actor(env, device)
+        return self.record.actor(env, device, seed)
 
 
 def builtin(name: str) -> PolicyHandle:
