@@ -65,7 +65,7 @@ def gen(
     from metta_core.maps.generate import generate_maps
     from metta_core.maps.loading import load_map_config
 
-    map_config = load_map_config(_shipped(config), overrides)
+    map_config = load_map_config(config, overrides)
     maps = generate_maps(map_config, count, output_uri)
     for generated in maps:
         if generated.uri:
@@ -189,16 +189,3 @@ def normalize_patterns(
         typer.echo(f"normalized {count} patterns in {scene}")
     else:
         typer.echo(normalized, nl=False)
-
-
-def _shipped(name: str) -> str:
-    """A config path as given, or a shipped map config (`maze_kruskal`) or env preset (`arena`) by name."""
-    from metta_core.config.presets import CONFIGS_DIR
-
-    if "://" in name or Path(name).exists():
-        return name
-    for section in ("maps", "env"):
-        candidate = CONFIGS_DIR / section / f"{name}.yaml"
-        if candidate.exists():
-            return str(candidate)
-    return name

@@ -8,14 +8,16 @@ Errors name the file and the field. Nothing here builds maps.
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from metta_core import storage
-from metta_core.config.loader import Layer, describe_validation_error, merge
+from metta_core.config.loader import Layer, describe_validation_error
 from metta_core.config.overrides import parse_overrides
+from metta_core.config.presets import CONFIGS_DIR
 from metta_core.errors import ConfigError
 from metta_core.maps.build import BUILDERS
 from metta_core.maps.config import MapConfig, MapConfigModel, SceneMapConfig
@@ -54,20 +56,19 @@ def _as_map_data(data: Any, uri: str) -> dict[str, Any]:
 
 
 def with_overrides(data: dict[str, Any], overrides: list[str], source: str) -> MapConfig:
+    """Validate `data` with `key=value` overrides applied (`~key` drops a key); faults name their source."""
     layer = Layer()
     layer.update(data, source)
-    merged: dict[str, Any] = {}
-    merge(merged, layer.data)
     for override in parse_overrides(overrides):
         if override.delete:
-            continue
-        layer.set(override.path, override.value, f"override '{override.text}'")
-        patch: dict[str, Any] = {}
-        node = patch
-        for key in override.path[:-1]:
-            node = node.setdefault(key, {})
-        node[override.path[-1]] = override.value
-        merge(merged, patch)
+            node = layer.data
+            for key in override.path[:-1]:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, dict):
+                node.pop(override.path[-1], None)
+        else:
+            layer.set(override.path, override.value, f"override '{override.text}'")
+    merged = layer.data
     builder = merged.get("builder")
     if builder not in BUILDERS:
         raise ConfigError(f"{source}: builder {builder!r}: unknown (known: {', '.join(BUILDERS)})")
@@ -79,9 +80,20 @@ def with_overrides(data: dict[str, Any], overrides: list[str], source: str) -> M
         raise ConfigError([f"{source}: {line}" for line in lines]) from None
 
 
+def resolve_config_uri(name: str) -> str:
+    """A path or URI as given, else a shipped map config (`maze_kruskal`) or env preset (`arena`)."""
+    if "://" in name or Path(name).exists():
+        return name
+    for section in ("maps", "env"):
+        candidate = CONFIGS_DIR / section / f"{name}.yaml"
+        if candidate.exists():
+            return str(candidate)
+    return resolve_map_uri(name)
+
+
 def load_map_config(uri: str, overrides: str | list[str] | None = None) -> MapConfig:
-    """A validated map config from a file, path or s3 URI, with overrides applied."""
-    uri = resolve_map_uri(str(uri))
+    """A validated map config from a file, path, s3 URI or shipped name, with overrides applied."""
+    uri = resolve_config_uri(str(uri))
     return with_overrides(
         _as_map_data(read_config_data(uri), uri), split_overrides(overrides), f"map config {uri}"
     )
