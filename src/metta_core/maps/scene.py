@@ -9,6 +9,7 @@ whole map is validated (by `build.build_map`); scene nodes just draw.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -45,9 +46,15 @@ def resolve_scene_uri(name: str) -> str:
 
 
 def load_scene(scene: SceneConfig | str) -> SceneConfig:
+    """The scene itself, or the scene file it names (read once per process: the environment
+    rebuilds its map from it every episode)."""
     if isinstance(scene, SceneConfig):
         return scene
-    uri = resolve_scene_uri(scene)
+    return _read_scene(resolve_scene_uri(scene))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_scene(uri: str) -> SceneConfig:
     try:
         data = yaml.safe_load(storage.read_bytes(uri))
     except yaml.YAMLError as err:
