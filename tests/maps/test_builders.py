@@ -71,6 +71,11 @@ def test_random_walls_count_is_exact(build):
     assert (grid[1:-1, 1:-1] == "#").sum() == 7
 
 
+def test_more_walls_than_cells_is_a_map_error(build):
+    with pytest.raises(MapError, match="80 walls do not fit"):
+        build({"builder": "random", "width": 8, "height": 8, "walls": 80, "objects": {"altar": 1}})
+
+
 def test_too_many_objects_for_the_room_is_a_map_error(build):
     with pytest.raises(MapError, match="do not fit"):
         build({"builder": "random", "width": 4, "height": 4, "objects": {"altar": 5}})

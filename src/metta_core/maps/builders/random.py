@@ -20,10 +20,13 @@ def build_random(config: RandomConfig, rng: np.random.Generator) -> Built:
     grid = draw_border(empty_grid(config.height, config.width), config.border_width)
     inset = config.border_width
     inner_cells = max(config.height - 2 * inset, 0) * max(config.width - 2 * inset, 0)
-    walls = config.walls if config.walls is not None else int(round(config.wall_density * inner_cells))
     # Objects and agents first, so that a dense map still holds every one of them.
     scatter_objects(grid, config.objects, config.agents, rng, inset)
-    place_randomly(grid, [WALL_CHAR] * min(walls, int((grid == ".").sum())), rng, inset, "walls")
+    if config.walls is not None:
+        walls = config.walls  # an exact count: too many is an error (place_randomly says so)
+    else:
+        walls = min(int(round(config.wall_density * inner_cells)), int((grid == ".").sum()))
+    place_randomly(grid, [WALL_CHAR] * walls, rng, inset, "walls")
     return Built(
         grid,
         requested_agent_count(config.agents),
