@@ -190,15 +190,21 @@ function updatePanel(state) {
   if (!inventory.children.length) inventory.appendChild(row(["(empty)", ""]));
   const log = $("action-log");
   log.replaceChildren();
+  // The last ten actions: the action before the window, then each frame's change of it.
   const first = Math.max(1, viewer.frame - 9);
-  for (let f = viewer.frame; f >= first; f--) {
+  const before = stateAt(first - 1).agents[viewer.selected];
+  let action = before ? before.action : [0, 0];
+  const items = [];
+  for (let f = first; f <= viewer.frame; f++) {
     const delta = viewer.replay.deltas[f - 1];
     const change = delta && delta.agents && delta.agents[viewer.selected];
+    if (change && change.action) action = change.action;
     const item = document.createElement("li");
     item.value = f;
-    item.textContent = change && change.action ? actionText(change.action) : "(same action)";
-    log.appendChild(item);
+    item.textContent = actionText(action);
+    items.unshift(item);
   }
+  for (const item of items) log.appendChild(item);
 }
 
 function setFrame(index) {
@@ -246,12 +252,29 @@ function setPlaying(playing) {
   schedule();
 }
 
+// A colour key of the object types this map holds.
+function fillLegend(replay) {
+  const legend = $("legend");
+  legend.replaceChildren();
+  const present = new Set(Object.values(replay.initial.objects).map((obj) => replay.object_types[obj.type_id]));
+  for (const name of replay.object_types) {
+    if (!present.has(name)) continue;
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = COLORS[name] || "#888888";
+    item.append(swatch, name);
+    legend.appendChild(item);
+  }
+}
+
 function start(replay) {
   viewer.replay = replay;
   viewer.keyframes = [];
   $("title").textContent = `metta viewer: ${replay.env_name}`;
   computeLayout();
   fillAgentSelect();
+  fillLegend(replay);
   setFrame(viewer.mode === "play" ? numFrames() - 1 : 0);
   viewer.ready = true;
   $("status").textContent = viewer.mode === "play" ? "your turn" : `${numFrames()} frames`;
