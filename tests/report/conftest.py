@@ -49,9 +49,9 @@ def run_stats(tmp_path_factory):
         for epoch, hearts in ((1, 1.0), (2, 3.0), (3, 5.0)):
             name = f"navrun:epoch_{epoch}"
             for sim in ("maze", "rooms"):
-                sim_id = db.add_simulation(
-                    sim, "navigation", "navigation", f"runs/navrun/checkpoints/epoch_{epoch}.pt"
-                )
+                baseline = {"random_score": 0.0, "reference_score": 10.0} if sim == "maze" else {}
+                uri = f"runs/navrun/checkpoints/epoch_{epoch}.pt"
+                sim_id = db.add_simulation(sim, "navigation", "navigation", uri, baseline)
                 db.add_episodes(sim_id, episodes(4, hearts + (sim == "rooms")), [name, name])
             db.add_policy_metadata(
                 name,

@@ -22,6 +22,8 @@ def test_analysis_json_has_scores_with_confidence_intervals(analysed) -> None:
     assert maze["mean"] == 6.5 and maze["episodes"] == 4
     assert maze["ci95_low"] == pytest.approx(6.5 - 1.96 * 1.2909944 / 2)
     assert data["scores"]["navigation/rooms"]["mean"] == 7.5
+    assert maze["normalized"] == pytest.approx(0.65)  # (6.5 - 0) / (10 - 0), baseline recorded by sim
+    assert "normalized" not in data["scores"]["navigation/rooms"]
 
 
 def test_analysis_breaks_down_behaviour_and_learning_progress(analysed) -> None:

@@ -127,6 +127,7 @@ def _figures(data: dict[str, Any], table: EpisodeTable) -> list[tuple[str, Any]]
         ax.bar(names, failed, bottom=success, label="failed", color="#c44e52")
         ax.set_ylabel("per agent per episode")
         ax.set_title("Actions: success and failure")
+        ax.tick_params(axis="x", labelrotation=30)
         ax.legend()
         figures.append(("actions", fig))
     items = data["behaviour"]["items_gained"]
@@ -167,9 +168,9 @@ def _html(data: dict[str, Any], images: dict[str, str]) -> str:
         f"{len(data['checkpoints'])} checkpoint(s) of this policy in the database.</p>",
         "<h2>Scores per environment</h2>",
         html.table(
-            ["environment", "mean", "95% CI low", "95% CI high", "std", "episodes"],
+            ["environment", "mean", "95% CI low", "95% CI high", "std", "episodes", "normalized"],
             [
-                [e, s["mean"], s["ci95_low"], s["ci95_high"], s["std"], s["episodes"]]
+                [e, s["mean"], s["ci95_low"], s["ci95_high"], s["std"], s["episodes"], s.get("normalized")]
                 for e, s in data["scores"].items()
             ],
         ),
@@ -230,8 +231,13 @@ def analyze(
     with open_database(stats_db_uri) as path, open_stats_db(path) as db:
         policies = select_policies(db, [policy])
         table = EpisodeTable(db, [p.name for p in policies])
+        baselines = recorded_baselines(db)
     analysed = _choose(policies, table, selector, metric)
     data = build_analysis(table, policies, analysed)
+    for eval_name, score in data["scores"].items():
+        low, high = baselines.get(eval_name, (None, None))
+        if low is not None and high is not None and high != low:
+            score["normalized"] = (score["mean"] - low) / (high - low)
     data["stats_db_uri"] = stats_db_uri
     figures = _figures(data, table)
     images = {name: html.image(html.figure_png(fig), name) for name, fig in figures}
@@ -246,6 +252,15 @@ def analyze(
     for _, fig in figures:
         plt.close(fig)
     return AnalysisResult(analysed.name, [p.name for p in policies], html_uri, json_uri, pdf_uri, data)
+
+
+def recorded_baselines(db) -> dict[str, tuple[float | None, float | None]]:
+    """eval -> (random_score, reference_score) as recorded with its simulations by `metta sim`."""
+    _, rows = db.query(
+        "SELECT suite || '/' || name, json_extract(metadata, '$.random_score')::DOUBLE, "
+        "json_extract(metadata, '$.reference_score')::DOUBLE FROM simulations"
+    )
+    return {name: (low, high) for name, low, high in rows if low is not None}
 
 
 def _choose(policies: list[PolicyInfo], table: EpisodeTable, selector: str, metric: str) -> PolicyInfo:
