@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from metta_core.render.ascii import FROZEN_CHAR, ascii_frame, ascii_frames
 from metta_core.render.driver import open_driver
 
@@ -14,8 +16,8 @@ def test_first_frame_shows_the_map_as_written(tiny_env_config, tiny_map) -> None
     lines = frame.splitlines()
     assert lines[0].startswith("step 0  agents 2")
     assert lines[1 : 1 + len(tiny_map)] == tiny_map
-    assert lines[1 + len(tiny_map)].startswith("agent  0 @ (2,2) up")
-    assert lines[2 + len(tiny_map)].startswith("agent  1 @ (4,6) up")
+    assert lines[1 + len(tiny_map)].startswith("agent  0 @ (2,2)     up    noop(0)")
+    assert lines[2 + len(tiny_map)].startswith("agent  1 @ (4,6)     up")
 
 
 def test_frames_are_the_same_for_the_same_seed(tiny_env_config) -> None:
@@ -52,6 +54,7 @@ def test_frozen_teams_and_inventories_are_shown() -> None:
     assert frame[5].endswith("-")
 
 
+@pytest.mark.slow
 def test_render_command_prints_the_same_frames_for_a_fixed_seed(metta_cli, tiny_env_file) -> None:
     args = ("render", "--env", str(tiny_env_file), "--renderer", "ascii", "--policy", "random",
             "--steps", "5", "--sleep", "0", "--seed", "11")  # fmt: skip

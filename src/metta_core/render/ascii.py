@@ -42,10 +42,10 @@ def agent_line(agent: dict[str, Any], action_names: list[str], item_names: list[
     name = action_names[action] if 0 <= action < len(action_names) else f"action{action}"
     outcome = "ok" if agent["last_action_success"] else "failed"
     facing = ORIENTATIONS[int(agent["orientation"])]
+    position = f"({int(agent['row'])},{int(agent['col'])})"
     frozen = f" frozen={int(agent['frozen'])}" if int(agent["frozen"]) else ""
     return (
-        f"agent {int(agent['agent_id']):>2} {agent_char(agent)} ({int(agent['row'])},{int(agent['col'])}) "
-        f"{facing:<5} {name}({int(agent['last_arg'])}) {outcome:<6} reward {float(agent['total_reward']):7.2f}"
+        f"agent {int(agent['agent_id']):>2} {agent_char(agent)} {position:<9} {facing:<5} {name}({int(agent['last_arg'])}) {outcome:<6} reward {float(agent['total_reward']):7.2f}"
         f"{frozen}  {inventory_text(agent['inventory'], item_names)}"
     )
 
