@@ -26,7 +26,8 @@ def test_map_and_panels_show_the_game(tiny_env_config, tiny_map) -> None:
             await pilot.pause()
             assert _text(app, "#map").splitlines() == tiny_map
             assert "step 0 / 30" in _text(app, "#status") and "(paused)" in _text(app, "#status")
-            assert "agent  reward  action" in _text(app, "#agents")
+            assert "agent  reward  action           inventory" in _text(app, "#agents")
+            assert "    0    0.00  noop(0)          -" in _text(app, "#agents")
 
     asyncio.run(scenario())
 

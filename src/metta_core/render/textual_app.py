@@ -162,11 +162,14 @@ class RenderApp(App):
 
     def agents_text(self) -> str:
         names = list(self.env.action_names)
-        lines = ["agent  reward  action"]
+        items = list(self.env.item_names)
+        lines = ["agent  reward  action           inventory"]
         for agent in self.snapshot.agents:
             action = int(agent["last_action"])
+            chosen = f"{names[action]}({int(agent['last_arg'])})"
             lines.append(
-                f"{int(agent['agent_id']):>5}  {float(agent['total_reward']):6.2f}  {names[action]}({int(agent['last_arg'])})"
+                f"{int(agent['agent_id']):>5}  {float(agent['total_reward']):6.2f}  {chosen:<16} "
+                f"{inventory_text(agent['inventory'], items)}"
             )
         return "\n".join(lines)
 

@@ -314,6 +314,7 @@ function connect() {
     const message = JSON.parse(event.data);
     if (message.type === "init") {
       start(message.replay);
+      if (message.done) $("status").textContent = "episode over: replay saved";
     } else if (message.type === "frame") {
       if (message.delta) viewer.replay.deltas.push(message.delta);
       viewer.framesReceived += 1;
