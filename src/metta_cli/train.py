@@ -34,7 +34,10 @@ class ProgressDisplay:
             self.live.update(self._table(progress))
             return
         now = time.monotonic()
-        if now - self.last_line >= self.interval_s:
+        if (
+            now - self.last_line >= self.interval_s
+            or progress["agent_steps"] >= progress["total_agent_steps"]
+        ):
             from metta_core.rl.trainer import format_progress
 
             self.last_line = now

@@ -1,10 +1,12 @@
-"""The files of a run directory: `config.yaml`, `checkpoints/epoch_NNNNNN.pt`, `train.log`.
+"""The files of a run directory: `config.yaml`, `checkpoints/epoch_NNNNNN.pt`, `train.log`,
+`metrics.jsonl`.
 
 Knows names and layout only; what goes into a checkpoint is `metta_core.policy.checkpoint`'s job.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,16 +51,23 @@ def write_config(run_dir: Path, settings_data: dict) -> Path:
 
 
 class TrainLog:
-    """Plain text lines appended to `train.log` (flushed per line, so a kill loses nothing)."""
+    """Plain text lines appended to `train.log`, and one JSON object per epoch to `metrics.jsonl`
+    (the learning curve). Both are line-buffered, so a kill loses at most the line being written."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, metrics_path: Path | None = None):
         self.file = open(path, "a", buffering=1) if path is not None else None  # noqa: SIM115
+        self.metrics_file = open(metrics_path, "a", buffering=1) if metrics_path is not None else None  # noqa: SIM115
 
     def write(self, message: str) -> None:
         if self.file is not None:
             self.file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
 
+    def metrics(self, values: dict) -> None:
+        if self.metrics_file is not None:
+            self.metrics_file.write(json.dumps(values) + "\n")
+
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+        for handle in (self.file, self.metrics_file):
+            if handle is not None:
+                handle.close()
+        self.file = self.metrics_file = None

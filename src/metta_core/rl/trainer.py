@@ -131,8 +131,10 @@ class TrainingSession:
         }
         if self.tracker is not None:
             self.tracker.log({f"train/{k}": v for k, v in metrics.items()}, self.agent_steps)
+        self.log.metrics(progress)
         now = time.monotonic()
-        if now - self._last_report >= self.settings.trainer.log_interval_s:
+        finished = self.agent_steps >= self.settings.trainer.total_agent_steps
+        if finished or now - self._last_report >= self.settings.trainer.log_interval_s:
             self._last_report = now
             self.log.write(format_progress(progress))
         if self.on_progress is not None:
@@ -292,11 +294,11 @@ def train(settings: TrainSettings, on_progress: ProgressCallback | None = None) 
 
         settings_data = settings.model_dump(mode="json")
         settings_data.update(run=run_name, run_dir=str(run_dir))
-        log, tracker, stats_db, sim_id = TrainLog(None), None, None, None
+        log, tracker, stats_db, sim_id = TrainLog(None, None), None, None, None
         if dist_info.is_writer:
             run_dir.mkdir(parents=True, exist_ok=True)
             write_config(run_dir, settings_data)
-            log = TrainLog(run_dir / "train.log")
+            log = TrainLog(run_dir / "train.log", run_dir / "metrics.jsonl")
             tracker = Tracker(settings.wandb, run_name, run_dir, settings_data)
             stats_db, sim_id = _open_stats(settings, run_dir, run_name)
 
