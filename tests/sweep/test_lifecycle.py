@@ -132,6 +132,7 @@ def test_run_stops_at_the_requested_number_of_trials_across_calls(write_params, 
     assert run_sweep("budget", runs_dir=runs_dir, trials=3, run_trial=quadratic) == []
 
 
+@pytest.mark.slow
 def test_two_concurrent_workers_finish_the_requested_trials_without_duplicates(
     write_params, runs_dir, worker_script
 ):
