@@ -155,3 +155,17 @@ def test_export_to_s3_uploads_a_readable_database(tmp_path: Path, episodes_facto
     export_database(a, f"s3://{s3_bucket}/evals/a.duckdb")
     with storage.local_copy(f"s3://{s3_bucket}/evals/a.duckdb") as local, open_stats_db(local) as db:
         assert db.count("episodes") == 2
+
+
+def test_exporting_twice_to_s3_keeps_both_runs(tmp_path: Path, episodes_factory, s3_bucket: str) -> None:
+    from metta_core import storage
+
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    _write(a, episodes_factory(2, [1.0]), ["p:1"])
+    _write(b, episodes_factory(3, [2.0]), ["p:2"])
+    uri = f"s3://{s3_bucket}/evals/all.duckdb"
+    export_database(a, uri)
+    export_database(b, uri)
+    with storage.local_copy(uri) as local, open_stats_db(local) as db:
+        assert db.count("episodes") == 5
+        assert db.count("policy_metadata") == 2

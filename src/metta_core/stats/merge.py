@@ -77,16 +77,24 @@ def merge_databases(paths: Sequence[str | Path], out_path: str | Path) -> Path:
 
 
 def export_database(path: str | Path, uri: str) -> None:
-    """Copy a local stats database to a path or s3:// URI (merging into a local one that exists)."""
+    """Merge a local stats database into the one at a path or s3:// URI (created if missing).
+
+    An s3 object that already exists is downloaded, merged with and uploaded again, so several
+    runs can export to one URI without losing each other's rows."""
     path = Path(path)
     if not path.exists():
         raise StorageError(f"{path}: no such stats database")
-    if storage.is_s3(uri):
+    if not storage.is_s3(uri):
+        target = storage.local_path(uri)
+        if target.resolve() != path.resolve():
+            merge_databases([path], target)
+        return
+    if not storage.exists(uri):
         storage.upload_file(path, uri, "application/octet-stream")
         return
-    target = storage.local_path(uri)
-    if target.resolve() != path.resolve():
-        merge_databases([path], target)
+    with tempfile.TemporaryDirectory(prefix="metta-export-") as tmp:
+        merged = merge_databases([uri, path], Path(tmp) / "merged.duckdb")
+        storage.upload_file(merged, uri, "application/octet-stream")
 
 
 def _sql_string(path: Path) -> str:

@@ -143,18 +143,15 @@ def python_shell(
 
 
 def merge_into_uri(uri: str, sources: Sequence[str]) -> Path | None:
-    """Merge `sources` into the database at `uri` (created if missing); s3 targets are re-uploaded.
+    """Merge `sources` into the database at `uri` (created if missing; s3 objects re-uploaded).
 
     Returns the local path written, or None for an s3 target."""
-    from metta_core.stats.merge import merge_databases
+    from metta_core.stats.merge import export_database, merge_databases
 
     if not storage.is_s3(uri):
         return merge_databases(list(sources), storage.local_path(uri))
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="metta-merge-") as tmp:
-        local = Path(tmp) / "merged.duckdb"
-        inputs = ([uri] if storage.exists(uri) else []) + list(sources)
-        merge_databases(inputs, local)
-        storage.upload_file(local, uri, "application/octet-stream")
+        export_database(merge_databases(list(sources), Path(tmp) / "merged.duckdb"), uri)
     return None
