@@ -53,14 +53,20 @@ def test_dashboard_command_writes_json_and_html_to_s3(
     assert b"<table>" in storage.read_bytes(f"s3://{s3_bucket}/dashboards/nav.html")
 
 
-def test_dashboard_rejects_unknown_metrics_and_policies_in_one_line(
+def test_dashboard_rejects_unknown_metrics_policies_and_empty_databases_in_one_line(
     metta_inprocess, run_stats: Path, tmp_path
 ) -> None:
+    from metta_core.stats.db import StatsDB
+
+    empty = tmp_path / "empty.duckdb"
+    StatsDB(empty).close()
     out_path = str(tmp_path / "d.json")
     for args, expected in (
-        (["--metrics", "speed"], "speed"),
-        (["--policies", "ghost"], "ghost"),
+        (["--stats-db-uri", str(run_stats), "--metrics", "speed"], "speed"),
+        (["--stats-db-uri", str(run_stats), "--policies", "ghost"], "ghost"),
+        (["--stats-db-uri", str(empty)], "no evaluations"),
+        (["--stats-db-uri", str(tmp_path / "absent.duckdb")], "absent.duckdb"),
     ):
-        code, _, err = metta_inprocess("dashboard", "--stats-db-uri", str(run_stats), "-o", out_path, *args)
+        code, _, err = metta_inprocess("dashboard", "-o", out_path, *args)
         assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
     assert not Path(out_path).exists()
