@@ -60,7 +60,17 @@ def rollout_horizon(batch_size: int, total_agents: int, bptt_horizon: int) -> in
 
 
 def torch_threads(requested: int, world_size: int) -> int:
-    return requested or max(1, (os.cpu_count() or 1) // world_size)
+    """Threads for torch's intra-op pool: the request, or this process's share of the cores.
+
+    On a machine already busy with other work (load average at or above the core count), one
+    thread: OpenMP threads that spin waiting for a core made updates several times slower there.
+    """
+    if requested:
+        return requested
+    cores = os.cpu_count() or 1
+    if hasattr(os, "getloadavg") and os.getloadavg()[0] >= cores:
+        return 1
+    return max(1, cores // world_size)
 
 
 @dataclass
