@@ -8,6 +8,7 @@ directory `runs/<sweep>.t<k>/`. Nothing here parses a command line or prints.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from collections.abc import Callable
@@ -203,13 +204,15 @@ def run_sweep(
 
 
 def _run_one(study, trial, config, name, runs_dir, run_trial, wandb_mode) -> TrialOutcome:
+    """Run one asked trial and record it: its values, or FAIL with the error. Never leaves it open."""
     import optuna
 
     run = f"{name}.t{trial.number}"
     trial.set_user_attr("run", run)
-    params = suggest(trial, config)
-    spec = TrialSpec(name, trial.number, run, params, config, runs_dir, wandb_mode)
+    params: dict[str, Any] = {}
     try:
+        params = suggest(trial, config)
+        spec = TrialSpec(name, trial.number, run, params, config, runs_dir, wandb_mode)
         with heartbeat(study, trial):
             observation = run_trial(spec)
         values = values_of(observation, config)
@@ -218,12 +221,14 @@ def _run_one(study, trial, config, name, runs_dir, run_trial, wandb_mode) -> Tri
         trial.set_user_attr("error", message)
         if not isinstance(err, MettaError):
             trial.set_user_attr("traceback", traceback.format_exc(limit=-8))
-        study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        study.tell(trial, state=optuna.trial.TrialState.FAIL, skip_if_finished=True)
         if isinstance(err, KeyboardInterrupt | ConfigError):
             raise  # the user stopped the sweep, or every trial would fail the same way
         return TrialOutcome(trial.number, run, params, "failed", error=message)
-    record_details(trial, observation)
-    study.tell(trial, values)
+    # `metta sweep eval` may have recorded this run meanwhile; the first observation stands.
+    with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):
+        record_details(trial, observation)
+    study.tell(trial, values, skip_if_finished=True)
     return TrialOutcome(trial.number, run, params, "complete", values=values)
 
 
