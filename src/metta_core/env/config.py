@@ -237,13 +237,23 @@ class EnvConfig(Section):
 
     @model_validator(mode="after")
     def _agents_match(self) -> EnvConfig:
-        agents = self.map.agents
-        count = sum(agents.values()) if isinstance(agents, dict) else agents
+        count = expected_agents(self.map)
         if count is not None and count != self.game.num_agents:
-            raise ValueError(
-                f"map.agents places {count} agents but game.num_agents is {self.game.num_agents}"
-            )
+            raise ValueError(f"the map places {count} agents but game.num_agents is {self.game.num_agents}")
         return self
+
+
+def expected_agents(map_config) -> int | None:
+    """Agents a map config places, when its fields say (None for ascii, template and scene maps,
+    which are checked when built)."""
+    if map_config.builder in ("ascii", "template", "scene"):
+        return None
+    agents = map_config.agents
+    count = sum(agents.values()) if isinstance(agents, dict) else agents
+    if count is None:
+        return None
+    rooms = getattr(map_config, "rows", 1) * getattr(map_config, "columns", 1)
+    return count + getattr(map_config, "room_agents", 0) * rooms
 
 
 @dataclass(frozen=True)

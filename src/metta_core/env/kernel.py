@@ -5,6 +5,11 @@ configuration live in `Rules`. `step_all` / `step_all_parallel` advance every en
 step, auto-reset those that reach `max_steps` and write observations. Nothing here allocates per
 step, calls Python, or reads configuration objects.
 
+Why the odd shapes: an agent's scalar fields are columns of one int32 array (`AG_*`), an
+object's of another (`OB_*`), and helpers receive plain per-env arrays, never the `State` tuple:
+numba reference-counts every array taken out of a tuple, and in the hot loop that bookkeeping
+cost more than the game itself. Positions are stored in padded grid coordinates.
+
 Order of one step (per environment):
 1. the step counter advances; converter timers tick (finish conversions, cool down, start new
    conversions);
@@ -18,11 +23,12 @@ Order of one step (per environment):
 Choices where the spec is silent:
 - A frozen agent's next `freeze_duration` actions fail (counting the current step's, if it had
   not yet acted); attacking an already frozen agent fails and costs nothing.
-- An attack with no target at the chosen index fails and costs nothing; lacking the cost fails.
+- An attack with no agent at the chosen index fails and costs nothing; lacking the cost fails.
 - `put_items` hands over at most what the recipe still needs; `get_items` takes all output it can.
 - Converters keep inputs and outputs apart, so a recipe may use its own output as input.
 - A conversion started in tick t completes `conversion_ticks` ticks later, at the start of that
-  step; then `cooldown` ticks pass before the next may start.
+  step; then `cooldown` ticks pass before the next may start. Converters needing no input (mines)
+  start at reset, so their first output is ready after `conversion_ticks` steps.
 - `attack.frozen` counts on the target, `attack.hit` / `attack.blocked` on the attacker.
 """
 
@@ -66,6 +72,30 @@ VOID = -2  # padding around the map: blocks movement, observed as zeros
 
 A_NOOP, A_MOVE, A_ROTATE, A_PUT, A_GET, A_ATTACK, A_SWAP, A_COLOR = 0, 1, 2, 3, 4, 5, 6, 7
 
+# Columns of the agents array.
+AG_ROW, AG_COL, AG_ORIENTATION, AG_FROZEN, AG_COLOR, AG_TEAM = 0, 1, 2, 3, 4, 5
+AG_ACTION, AG_ARG, AG_SUCCESS, AG_OBJECT = 6, 7, 8, 9
+AGENT_FIELDS = 10
+# Columns of the objects array.
+OB_TYPE, OB_ROW, OB_COL, OB_AGENT, OB_CONVERTING, OB_COOLDOWN = 0, 1, 2, 3, 4, 5
+OBJECT_FIELDS = 6
+# Columns of the agent rewards array.
+RW_RAW, RW_SHARED, RW_TOTAL_RAW, RW_TOTAL = 0, 1, 2, 3
+REWARD_FIELDS = 4
+# Columns of the per-type recipe parameters.
+TP_COOLDOWN, TP_TICKS, TP_MAX_OUTPUT, TP_INITIAL, TP_COLOR = 0, 1, 2, 3, 4
+TYPE_FIELDS = 5
+# Entries of Rules.params.
+PARAM_MAX_STEPS = 0
+PARAM_GROUP_PCT = 1
+PARAM_FAILURE_PENALTY = 2
+PARAM_TERMINATE = 3
+PARAM_FREEZE = 4
+PARAM_DEFENSE_ITEM = 5
+PARAM_OBS_HEIGHT = 6
+PARAM_OBS_WIDTH = 7
+NUM_PARAMS = 8
+
 # Row/column steps of each orientation (up, down, left, right), and the direction to its right.
 FORWARD = np.array([[-1, 0], [1, 0], [0, -1], [0, 1]], dtype=np.int32)
 RIGHT = np.array([[0, 1], [0, -1], [-1, 0], [1, 0]], dtype=np.int32)
@@ -74,64 +104,31 @@ RIGHT = np.array([[0, 1], [0, -1], [-1, 0], [1, 0]], dtype=np.int32)
 class Rules(NamedTuple):
     """Per-configuration constants, as arrays the kernel reads."""
 
-    recipe_in: np.ndarray  # int32 (types, items)
-    recipe_out: np.ndarray  # int32 (types, items)
-    recipe_cooldown: np.ndarray  # int32 (types,)
-    recipe_ticks: np.ndarray  # int32 (types,)
-    recipe_max_output: np.ndarray  # int32 (types,)
-    recipe_initial: np.ndarray  # int32 (types,)
-    recipe_color: np.ndarray  # int32 (types,)
+    recipes: np.ndarray  # int32 (types, 2, items): [t, 0] inputs, [t, 1] outputs
+    type_params: np.ndarray  # int32 (types, TYPE_FIELDS)
     limits: np.ndarray  # int32 (items,)
     item_reward: np.ndarray  # float32 (items,)
     item_reward_max: np.ndarray  # float32 (items,), inf when uncapped
     action_ids: np.ndarray  # int32 (enabled actions,): table id of each enabled action
     action_max_args: np.ndarray  # int32 (enabled actions,)
     attack_cost: np.ndarray  # int32 (items,)
-    params: np.ndarray  # float64: see PARAM_* below
-
-
-PARAM_MAX_STEPS = 0
-PARAM_GROUP_PCT = 1
-PARAM_FAILURE_PENALTY = 2
-PARAM_TERMINATE = 3
-PARAM_FREEZE = 4
-PARAM_DEFENSE_ITEM = 5
-NUM_PARAMS = 6
+    params: np.ndarray  # float64 (NUM_PARAMS,)
 
 
 class State(NamedTuple):
     """Every array of a batch of environments. Grids are padded by half the observation window."""
 
     grid: np.ndarray  # int32 (N, GH, GW): object id, EMPTY or VOID
-    features: np.ndarray  # uint8 (N, C, GH, GW): observation layers of each cell
-    map_height: np.ndarray  # int32 (N,)
-    map_width: np.ndarray  # int32 (N,)
-    object_type: np.ndarray  # int32 (N, M)
-    object_row: np.ndarray  # int32 (N, M), map coordinates
-    object_col: np.ndarray  # int32 (N, M)
-    object_agent: np.ndarray  # int32 (N, M): agent index or -1
-    converter_input: np.ndarray  # int32 (N, M, I): inputs handed in, not yet consumed
-    converter_output: np.ndarray  # int32 (N, M, I): output waiting to be taken
-    converting: np.ndarray  # int32 (N, M): ticks left of the current conversion
-    cooldown: np.ndarray  # int32 (N, M): ticks left before the next conversion may start
+    features: np.ndarray  # uint8 (N, GH, GW, C): observation layers of each cell
+    map_size: np.ndarray  # int32 (N, 2): height, width of the current map
+    objects: np.ndarray  # int32 (N, M, OBJECT_FIELDS)
+    object_items: np.ndarray  # int32 (N, M, 2, I): converter inputs handed in, outputs waiting
     num_objects: np.ndarray  # int32 (N,)
     converters: np.ndarray  # int32 (N, M): object ids of converters
     num_converters: np.ndarray  # int32 (N,)
-    agent_object: np.ndarray  # int32 (N, A)
-    agent_row: np.ndarray  # int32 (N, A)
-    agent_col: np.ndarray  # int32 (N, A)
-    agent_orientation: np.ndarray  # int32 (N, A)
+    agents: np.ndarray  # int32 (N, A, AGENT_FIELDS)
     agent_inventory: np.ndarray  # int32 (N, A, I)
-    agent_frozen: np.ndarray  # int32 (N, A)
-    agent_color: np.ndarray  # int32 (N, A)
-    agent_team: np.ndarray  # int32 (N, A)
-    agent_last_action: np.ndarray  # int32 (N, A)
-    agent_last_arg: np.ndarray  # int32 (N, A)
-    agent_last_success: np.ndarray  # int32 (N, A)
-    agent_raw_reward: np.ndarray  # float32 (N, A): this step, before sharing
-    agent_reward: np.ndarray  # float32 (N, A): this step, after sharing
-    agent_total_raw: np.ndarray  # float32 (N, A): this episode, before sharing
-    agent_total_reward: np.ndarray  # float32 (N, A): this episode, after sharing
+    agent_rewards: np.ndarray  # float32 (N, A, REWARD_FIELDS)
     agent_earned: np.ndarray  # float32 (N, A, I): reward earned per item (for rewards_max)
     agent_order: np.ndarray  # int32 (N, A): scratch for the shuffled order
     team_sum: np.ndarray  # float64 (N, 8): scratch for reward sharing
@@ -141,8 +138,7 @@ class State(NamedTuple):
     rng: np.ndarray  # uint64 (N,): xorshift64 state
     next_type: np.ndarray  # int32 (N, H, W): next episode's map, object type or EMPTY
     next_team: np.ndarray  # int32 (N, H, W)
-    next_height: np.ndarray  # int32 (N,)
-    next_width: np.ndarray  # int32 (N,)
+    next_size: np.ndarray  # int32 (N, 2)
     next_seed: np.ndarray  # uint64 (N,)
     ended: np.ndarray  # uint8 (N,): an episode ended during the last call
     ended_length: np.ndarray  # int32 (N,)
@@ -152,529 +148,554 @@ class State(NamedTuple):
     ended_stats: np.ndarray  # float32 (N, A, S)
 
 
-@njit(cache=True, inline="always")
-def _next_random(st: State, e: int) -> np.uint64:
-    x = st.rng[e]
-    x ^= x << np.uint64(13)
-    x ^= x >> np.uint64(7)
-    x ^= x << np.uint64(17)
-    st.rng[e] = x
-    return x
+@njit(cache=True)
+def write_agent_cell(feat, gy, gx, agents, inv, a) -> None:
+    """Observation layers of the cell holding agent `a`."""
+    f = feat[gy, gx]
+    for c in range(NUM_LAYERS):
+        f[c] = 0
+    f[LAYER_TYPE] = AGENT + 1
+    f[LAYER_AGENT] = 1
+    f[LAYER_TEAM] = agents[a, AG_TEAM] + 1
+    f[LAYER_ORIENTATION] = agents[a, AG_ORIENTATION] + 1
+    f[LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
+    f[LAYER_COLOR] = agents[a, AG_COLOR]
+    for i in range(inv.shape[1]):
+        f[LAYER_INVENTORY + i] = inv[a, i]
 
 
 @njit(cache=True)
-def refresh_cell(st: State, e: int, gy: int, gx: int) -> None:
-    """Rewrite every observation layer of one cell (padded coordinates) from the object there."""
-    f = st.features
+def write_object_cell(feat, gy, gx, objects, items, type_params, o) -> None:
+    """Observation layers of the cell holding non-agent object `o`."""
+    f = feat[gy, gx]
     for c in range(NUM_LAYERS):
-        f[e, c, gy, gx] = 0
-    o = st.grid[e, gy, gx]
-    if o < 0:
-        return
-    t = st.object_type[e, o]
-    f[e, LAYER_TYPE, gy, gx] = t + 1
-    num_items = st.agent_inventory.shape[2]
-    if t == AGENT:
-        a = st.object_agent[e, o]
-        f[e, LAYER_AGENT, gy, gx] = 1
-        f[e, LAYER_TEAM, gy, gx] = st.agent_team[e, a] + 1
-        f[e, LAYER_ORIENTATION, gy, gx] = st.agent_orientation[e, a] + 1
-        f[e, LAYER_FROZEN, gy, gx] = min(st.agent_frozen[e, a], 255)
-        f[e, LAYER_COLOR, gy, gx] = st.agent_color[e, a]
-        for i in range(num_items):
-            f[e, LAYER_INVENTORY + i, gy, gx] = st.agent_inventory[e, a, i]
-    elif t == WALL:
-        f[e, LAYER_WALL, gy, gx] = 1
+        f[c] = 0
+    t = objects[o, OB_TYPE]
+    f[LAYER_TYPE] = t + 1
+    if t == WALL:
+        f[LAYER_WALL] = 1
     elif FIRST_CONVERTER <= t <= LAST_CONVERTER:
         ready = 0
-        for i in range(num_items):
-            held = st.converter_output[e, o, i]
-            f[e, LAYER_INVENTORY + i, gy, gx] = min(held, 255)
+        for i in range(items.shape[2]):
+            held = items[o, 1, i]
+            f[LAYER_INVENTORY + i] = min(held, 255)
             if held > 0:
                 ready = 1
-        f[e, LAYER_READY, gy, gx] = ready
-        f[e, LAYER_WORKING, gy, gx] = 1 if st.converting[e, o] > 0 else 0
-
-
-@njit(cache=True)
-def _refresh_object(st: State, e: int, o: int, pad_y: int, pad_x: int) -> None:
-    refresh_cell(st, e, st.object_row[e, o] + pad_y, st.object_col[e, o] + pad_x)
+        f[LAYER_COLOR] = type_params[t, TP_COLOR]
+        f[LAYER_READY] = ready
+        f[LAYER_WORKING] = 1 if objects[o, OB_CONVERTING] > 0 else 0
 
 
 @njit(cache=True)
 def change_inventory(
-    st: State, ru: Rules, e: int, a: int, item: int, delta: int, pad_y: int, pad_x: int
-) -> int:
-    """Add `delta` of `item` to agent `a` within [0, limit]; pays the reward; returns the change."""
-    current = st.agent_inventory[e, a, item]
-    new = min(max(current + delta, 0), ru.limits[item])
+    inv, limits, item_reward, item_reward_max, earned, rewards, stats, feat, agents, a, item, delta
+):
+    """Add `delta` of `item` to agent `a` within [0, limit], pay its reward; returns the change."""
+    current = inv[a, item]
+    new = min(max(current + delta, 0), limits[item])
     change = new - current
     if change == 0:
         return 0
-    st.agent_inventory[e, a, item] = new
+    inv[a, item] = new
     if change > 0:
-        st.stats[e, a, STAT_ITEM + 4 * item] += change
+        stats[a, STAT_ITEM + 4 * item] += change
     else:
-        st.stats[e, a, STAT_ITEM + 4 * item + 1] -= change
-    value = ru.item_reward[item] * change
+        stats[a, STAT_ITEM + 4 * item + 1] -= change
+    value = item_reward[item] * change
     if value != 0.0:
-        earned = st.agent_earned[e, a, item]
-        capped = min(earned + value, ru.item_reward_max[item])
-        st.agent_raw_reward[e, a] += capped - earned
-        st.agent_earned[e, a, item] = capped
-    st.features[e, LAYER_INVENTORY + item, st.agent_row[e, a] + pad_y, st.agent_col[e, a] + pad_x] = new
+        before = earned[a, item]
+        after = min(before + value, item_reward_max[item])
+        rewards[a, RW_RAW] += after - before
+        earned[a, item] = after
+    feat[agents[a, AG_ROW], agents[a, AG_COL], LAYER_INVENTORY + item] = new
     return change
 
 
 @njit(cache=True)
-def try_start_conversion(st: State, ru: Rules, e: int, o: int) -> bool:
+def try_start_conversion(objects, items, recipes, type_params, o) -> bool:
     """Start converting if idle, holding the recipe's inputs, and below max_output."""
-    if st.converting[e, o] > 0 or st.cooldown[e, o] > 0:
+    if objects[o, OB_CONVERTING] > 0 or objects[o, OB_COOLDOWN] > 0:
         return False
-    t = st.object_type[e, o]
-    num_items = ru.recipe_in.shape[1]
+    t = objects[o, OB_TYPE]
     held = 0
-    for i in range(num_items):
-        if st.converter_input[e, o, i] < ru.recipe_in[t, i]:
+    for i in range(items.shape[2]):
+        if items[o, 0, i] < recipes[t, 0, i]:
             return False
-        if ru.recipe_out[t, i] > 0:
-            held += st.converter_output[e, o, i]
-    if held >= ru.recipe_max_output[t]:
+        if recipes[t, 1, i] > 0:
+            held += items[o, 1, i]
+    if held >= type_params[t, TP_MAX_OUTPUT]:
         return False
-    for i in range(num_items):
-        st.converter_input[e, o, i] -= ru.recipe_in[t, i]
-    st.converting[e, o] = ru.recipe_ticks[t]
+    for i in range(items.shape[2]):
+        items[o, 0, i] -= recipes[t, 0, i]
+    objects[o, OB_CONVERTING] = type_params[t, TP_TICKS]
     return True
 
 
 @njit(cache=True)
-def tick_converters(st: State, ru: Rules, e: int, pad_y: int, pad_x: int) -> None:
+def tick_converters(objects, items, converters, num_converters, recipes, type_params, feat) -> None:
     """Advance every converter's timers by one tick (the start of a step, before actions)."""
-    num_items = ru.recipe_in.shape[1]
-    for k in range(st.num_converters[e]):
-        o = st.converters[e, k]
-        t = st.object_type[e, o]
+    for k in range(num_converters):
+        o = converters[k]
+        t = objects[o, OB_TYPE]
         changed = False
-        if st.converting[e, o] > 0:
-            st.converting[e, o] -= 1
-            if st.converting[e, o] == 0:
-                for i in range(num_items):
-                    st.converter_output[e, o, i] = min(
-                        st.converter_output[e, o, i] + ru.recipe_out[t, i], 255
-                    )
-                st.cooldown[e, o] = ru.recipe_cooldown[t]
+        if objects[o, OB_CONVERTING] > 0:
+            objects[o, OB_CONVERTING] -= 1
+            if objects[o, OB_CONVERTING] == 0:
+                for i in range(items.shape[2]):
+                    items[o, 1, i] = min(items[o, 1, i] + recipes[t, 1, i], 255)
+                objects[o, OB_COOLDOWN] = type_params[t, TP_COOLDOWN]
                 changed = True
-        elif st.cooldown[e, o] > 0:
-            st.cooldown[e, o] -= 1
-        if try_start_conversion(st, ru, e, o):
+        elif objects[o, OB_COOLDOWN] > 0:
+            objects[o, OB_COOLDOWN] -= 1
+        if try_start_conversion(objects, items, recipes, type_params, o):
             changed = True
         if changed:
-            _refresh_object(st, e, o, pad_y, pad_x)
+            write_object_cell(feat, objects[o, OB_ROW], objects[o, OB_COL], objects, items, type_params, o)
 
 
 @njit(cache=True)
-def _front_cell(st: State, e: int, a: int, distance: int, pad_y: int, pad_x: int) -> tuple[int, int]:
-    orientation = st.agent_orientation[e, a]
-    return (
-        st.agent_row[e, a] + pad_y + distance * FORWARD[orientation, 0],
-        st.agent_col[e, a] + pad_x + distance * FORWARD[orientation, 1],
-    )
-
-
-@njit(cache=True)
-def _move_agent(st: State, e: int, a: int, gy: int, gx: int, pad_y: int, pad_x: int) -> None:
-    """Put agent `a` on the empty padded cell (gy, gx), leaving its old cell empty."""
-    old_y = st.agent_row[e, a] + pad_y
-    old_x = st.agent_col[e, a] + pad_x
-    o = st.agent_object[e, a]
-    st.grid[e, old_y, old_x] = EMPTY
-    st.grid[e, gy, gx] = o
-    st.agent_row[e, a] = gy - pad_y
-    st.agent_col[e, a] = gx - pad_x
-    st.object_row[e, o] = gy - pad_y
-    st.object_col[e, o] = gx - pad_x
+def move_agent(grid, feat, objects, agents, a, gy, gx) -> None:
+    """Put agent `a` on the empty cell (gy, gx), leaving its old cell empty."""
+    old_y = agents[a, AG_ROW]
+    old_x = agents[a, AG_COL]
+    o = agents[a, AG_OBJECT]
+    grid[old_y, old_x] = EMPTY
+    grid[gy, gx] = o
+    agents[a, AG_ROW] = gy
+    agents[a, AG_COL] = gx
+    objects[o, OB_ROW] = gy
+    objects[o, OB_COL] = gx
     for c in range(NUM_LAYERS):
-        st.features[e, c, gy, gx] = st.features[e, c, old_y, old_x]
-        st.features[e, c, old_y, old_x] = 0
+        feat[gy, gx, c] = feat[old_y, old_x, c]
+        feat[old_y, old_x, c] = 0
 
 
 @njit(cache=True)
-def act_move(st: State, e: int, a: int, arg: int, pad_y: int, pad_x: int) -> bool:
-    gy, gx = _front_cell(st, e, a, 1 if arg == 0 else -1, pad_y, pad_x)
-    if st.grid[e, gy, gx] != EMPTY:
-        return False
-    _move_agent(st, e, a, gy, gx, pad_y, pad_x)
-    return True
-
-
-@njit(cache=True)
-def act_rotate(st: State, e: int, a: int, arg: int, pad_y: int, pad_x: int) -> bool:
-    st.agent_orientation[e, a] = arg
-    st.features[e, LAYER_ORIENTATION, st.agent_row[e, a] + pad_y, st.agent_col[e, a] + pad_x] = arg + 1
-    return True
-
-
-@njit(cache=True)
-def act_change_color(st: State, e: int, a: int, arg: int, pad_y: int, pad_x: int) -> bool:
-    st.agent_color[e, a] = arg
-    st.features[e, LAYER_COLOR, st.agent_row[e, a] + pad_y, st.agent_col[e, a] + pad_x] = arg
-    return True
-
-
-@njit(cache=True)
-def _front_converter(st: State, e: int, a: int, pad_y: int, pad_x: int) -> int:
-    gy, gx = _front_cell(st, e, a, 1, pad_y, pad_x)
-    o = st.grid[e, gy, gx]
-    if o < 0:
-        return -1
-    t = st.object_type[e, o]
-    if t < FIRST_CONVERTER or t > LAST_CONVERTER:
-        return -1
-    return o
-
-
-@njit(cache=True)
-def act_put_items(st: State, ru: Rules, e: int, a: int, pad_y: int, pad_x: int) -> bool:
-    o = _front_converter(st, e, a, pad_y, pad_x)
-    if o < 0:
-        return False
-    t = st.object_type[e, o]
-    given = 0
-    for i in range(ru.recipe_in.shape[1]):
-        need = ru.recipe_in[t, i] - st.converter_input[e, o, i]
-        amount = min(need, st.agent_inventory[e, a, i])
-        if amount > 0:
-            change_inventory(st, ru, e, a, i, -amount, pad_y, pad_x)
-            st.converter_input[e, o, i] += amount
-            st.stats[e, a, STAT_ITEM + 4 * i + 2] += amount
-            given += amount
-    if given == 0:
-        return False
-    st.stats[e, a, STAT_USED + t - FIRST_USABLE_TYPE] += 1
-    try_start_conversion(st, ru, e, o)
-    _refresh_object(st, e, o, pad_y, pad_x)
-    return True
-
-
-@njit(cache=True)
-def act_get_items(st: State, ru: Rules, e: int, a: int, pad_y: int, pad_x: int) -> bool:
-    o = _front_converter(st, e, a, pad_y, pad_x)
-    if o < 0:
-        return False
-    t = st.object_type[e, o]
-    taken = 0
-    for i in range(ru.recipe_in.shape[1]):
-        held = st.converter_output[e, o, i]
-        if held > 0:
-            change = change_inventory(st, ru, e, a, i, held, pad_y, pad_x)
-            if change > 0:
-                st.converter_output[e, o, i] -= change
-                st.stats[e, a, STAT_ITEM + 4 * i + 3] += change
-                taken += change
-    if taken == 0:
-        return False
-    st.stats[e, a, STAT_USED + t - FIRST_USABLE_TYPE] += 1
-    try_start_conversion(st, ru, e, o)
-    _refresh_object(st, e, o, pad_y, pad_x)
-    return True
-
-
-@njit(cache=True)
-def act_swap(st: State, e: int, a: int, pad_y: int, pad_x: int) -> bool:
-    gy, gx = _front_cell(st, e, a, 1, pad_y, pad_x)
-    o = st.grid[e, gy, gx]
-    if o < 0 or st.object_type[e, o] != BLOCK:
-        return False
-    old_y = st.agent_row[e, a] + pad_y
-    old_x = st.agent_col[e, a] + pad_x
-    st.grid[e, gy, gx] = EMPTY
-    _move_agent(st, e, a, gy, gx, pad_y, pad_x)
-    st.grid[e, old_y, old_x] = o
-    st.object_row[e, o] = old_y - pad_y
-    st.object_col[e, o] = old_x - pad_x
-    refresh_cell(st, e, old_y, old_x)
-    st.stats[e, a, STAT_USED + BLOCK - FIRST_USABLE_TYPE] += 1
-    return True
-
-
-@njit(cache=True)
-def find_attack_target(st: State, e: int, a: int, arg: int, pad_y: int, pad_x: int) -> int:
+def find_attack_target(grid, objects, agents, a, arg) -> int:
     """The `arg`-th agent in the 3x3 block ahead, nearest row first, left to right; -1 if none."""
-    orientation = st.agent_orientation[e, a]
+    orientation = agents[a, AG_ORIENTATION]
     fy, fx = FORWARD[orientation, 0], FORWARD[orientation, 1]
     ry, rx = RIGHT[orientation, 0], RIGHT[orientation, 1]
-    y0 = st.agent_row[e, a] + pad_y
-    x0 = st.agent_col[e, a] + pad_x
+    y0 = agents[a, AG_ROW]
+    x0 = agents[a, AG_COL]
     found = 0
     for distance in range(1, 4):
         for lateral in range(-1, 2):
             gy = y0 + distance * fy + lateral * ry
             gx = x0 + distance * fx + lateral * rx
-            if gy < 0 or gx < 0 or gy >= st.grid.shape[1] or gx >= st.grid.shape[2]:
+            if gy < 0 or gx < 0 or gy >= grid.shape[0] or gx >= grid.shape[1]:
                 continue
-            o = st.grid[e, gy, gx]
-            if o >= 0 and st.object_type[e, o] == AGENT:
+            o = grid[gy, gx]
+            if o >= 0 and objects[o, OB_TYPE] == AGENT:
                 if found == arg:
-                    return st.object_agent[e, o]
+                    return objects[o, OB_AGENT]
                 found += 1
     return -1
 
 
 @njit(cache=True)
-def act_attack(st: State, ru: Rules, e: int, a: int, arg: int, pad_y: int, pad_x: int) -> bool:
-    target = find_attack_target(st, e, a, arg, pad_y, pad_x)
-    if target < 0 or st.agent_frozen[e, target] > 0:
-        return False
-    num_items = ru.attack_cost.shape[0]
-    for i in range(num_items):
-        if st.agent_inventory[e, a, i] < ru.attack_cost[i]:
-            return False
-    for i in range(num_items):
-        if ru.attack_cost[i] > 0:
-            change_inventory(st, ru, e, a, i, -ru.attack_cost[i], pad_y, pad_x)
-    defense = int(ru.params[PARAM_DEFENSE_ITEM])
-    if st.agent_inventory[e, target, defense] > 0:
-        change_inventory(st, ru, e, target, defense, -1, pad_y, pad_x)
-        st.stats[e, a, STAT_ATTACK_BLOCKED] += 1
+def act(  # one branch per action keeps the hot path in one function
+    grid, feat, objects, items, agents, inv, rewards, earned, stats, ru_recipes, ru_type_params, ru_limits,
+    ru_reward, ru_reward_max, ru_attack_cost, freeze, defense, kind, a, arg,
+) -> bool:  # fmt: skip
+    """Perform one valid action of an unfrozen agent; returns whether it succeeded."""
+    if kind == A_NOOP:
         return True
-    st.agent_frozen[e, target] = int(ru.params[PARAM_FREEZE])
-    st.stats[e, a, STAT_ATTACK_HIT] += 1
-    st.stats[e, target, STAT_ATTACK_FROZEN] += 1
-    for i in range(num_items):
-        loot = st.agent_inventory[e, target, i]
-        if loot > 0:
-            moved = change_inventory(st, ru, e, a, i, loot, pad_y, pad_x)
-            if moved > 0:
-                change_inventory(st, ru, e, target, i, -moved, pad_y, pad_x)
-    refresh_cell(st, e, st.agent_row[e, target] + pad_y, st.agent_col[e, target] + pad_x)
-    return True
+    orientation = agents[a, AG_ORIENTATION]
+    y = agents[a, AG_ROW]
+    x = agents[a, AG_COL]
+    if kind == A_MOVE:
+        step = 1 if arg == 0 else -1
+        gy = y + step * FORWARD[orientation, 0]
+        gx = x + step * FORWARD[orientation, 1]
+        if grid[gy, gx] != EMPTY:
+            return False
+        move_agent(grid, feat, objects, agents, a, gy, gx)
+        return True
+    if kind == A_ROTATE:
+        agents[a, AG_ORIENTATION] = arg
+        feat[y, x, LAYER_ORIENTATION] = arg + 1
+        return True
+    if kind == A_COLOR:
+        agents[a, AG_COLOR] = arg
+        feat[y, x, LAYER_COLOR] = arg
+        return True
+    gy = y + FORWARD[orientation, 0]
+    gx = x + FORWARD[orientation, 1]
+    o = grid[gy, gx]
+    if kind == A_SWAP:
+        if o < 0 or objects[o, OB_TYPE] != BLOCK:
+            return False
+        grid[gy, gx] = EMPTY
+        move_agent(grid, feat, objects, agents, a, gy, gx)
+        grid[y, x] = o
+        objects[o, OB_ROW] = y
+        objects[o, OB_COL] = x
+        write_object_cell(feat, y, x, objects, items, ru_type_params, o)
+        stats[a, STAT_USED + BLOCK - FIRST_USABLE_TYPE] += 1
+        return True
+    if kind in (A_PUT, A_GET):
+        if o < 0:
+            return False
+        t = objects[o, OB_TYPE]
+        if t < FIRST_CONVERTER or t > LAST_CONVERTER:
+            return False
+        moved = 0
+        for i in range(items.shape[2]):
+            if kind == A_PUT:
+                amount = min(ru_recipes[t, 0, i] - items[o, 0, i], inv[a, i])
+                if amount > 0:
+                    change_inventory(
+                        inv,
+                        ru_limits,
+                        ru_reward,
+                        ru_reward_max,
+                        earned,
+                        rewards,
+                        stats,
+                        feat,
+                        agents,
+                        a,
+                        i,
+                        -amount,
+                    )
+                    items[o, 0, i] += amount
+                    stats[a, STAT_ITEM + 4 * i + 2] += amount
+                    moved += amount
+            elif items[o, 1, i] > 0:
+                change = change_inventory(
+                    inv,
+                    ru_limits,
+                    ru_reward,
+                    ru_reward_max,
+                    earned,
+                    rewards,
+                    stats,
+                    feat,
+                    agents,
+                    a,
+                    i,
+                    items[o, 1, i],
+                )
+                if change > 0:
+                    items[o, 1, i] -= change
+                    stats[a, STAT_ITEM + 4 * i + 3] += change
+                    moved += change
+        if moved == 0:
+            return False
+        stats[a, STAT_USED + t - FIRST_USABLE_TYPE] += 1
+        try_start_conversion(objects, items, ru_recipes, ru_type_params, o)
+        write_object_cell(feat, gy, gx, objects, items, ru_type_params, o)
+        return True
+    if kind == A_ATTACK:
+        target = find_attack_target(grid, objects, agents, a, arg)
+        if target < 0 or agents[target, AG_FROZEN] > 0:
+            return False
+        for i in range(inv.shape[1]):
+            if inv[a, i] < ru_attack_cost[i]:
+                return False
+        for i in range(inv.shape[1]):
+            if ru_attack_cost[i] > 0:
+                change_inventory(
+                    inv,
+                    ru_limits,
+                    ru_reward,
+                    ru_reward_max,
+                    earned,
+                    rewards,
+                    stats,
+                    feat,
+                    agents,
+                    a,
+                    i,
+                    -ru_attack_cost[i],
+                )
+        if inv[target, defense] > 0:
+            change_inventory(
+                inv,
+                ru_limits,
+                ru_reward,
+                ru_reward_max,
+                earned,
+                rewards,
+                stats,
+                feat,
+                agents,
+                target,
+                defense,
+                -1,
+            )
+            stats[a, STAT_ATTACK_BLOCKED] += 1
+            return True
+        agents[target, AG_FROZEN] = freeze
+        stats[a, STAT_ATTACK_HIT] += 1
+        stats[target, STAT_ATTACK_FROZEN] += 1
+        for i in range(inv.shape[1]):
+            loot = inv[target, i]
+            if loot > 0:
+                taken = change_inventory(
+                    inv, ru_limits, ru_reward, ru_reward_max, earned, rewards, stats, feat, agents, a, i, loot
+                )
+                if taken > 0:
+                    change_inventory(
+                        inv,
+                        ru_limits,
+                        ru_reward,
+                        ru_reward_max,
+                        earned,
+                        rewards,
+                        stats,
+                        feat,
+                        agents,
+                        target,
+                        i,
+                        -taken,
+                    )
+        feat[agents[target, AG_ROW], agents[target, AG_COL], LAYER_FROZEN] = min(freeze, 255)
+        return True
+    return False
 
 
 @njit(cache=True)
-def do_action(st: State, ru: Rules, e: int, a: int, action: int, arg: int, pad_y: int, pad_x: int) -> None:
-    """Validate and perform one agent's action, counting success/failure and the penalty."""
-    num_actions = ru.action_ids.shape[0]
-    if action < 0 or action >= num_actions:
-        st.stats[e, a, STAT_INVALID] += 1
-        st.agent_raw_reward[e, a] -= ru.params[PARAM_FAILURE_PENALTY]
-        st.agent_last_success[e, a] = 0
-        return
-    kind = ru.action_ids[action]
-    if arg < 0 or arg > ru.action_max_args[action]:
-        st.stats[e, a, STAT_INVALID] += 1
-        st.stats[e, a, STAT_ACTION + 2 * kind + 1] += 1
-        st.agent_raw_reward[e, a] -= ru.params[PARAM_FAILURE_PENALTY]
-        st.agent_last_success[e, a] = 0
-        return
-    success = False
-    if st.agent_frozen[e, a] > 0:
-        st.agent_frozen[e, a] -= 1
-        st.features[e, LAYER_FROZEN, st.agent_row[e, a] + pad_y, st.agent_col[e, a] + pad_x] = min(
-            st.agent_frozen[e, a], 255
-        )
-    elif kind == A_NOOP:
-        success = True
-    elif kind == A_MOVE:
-        success = act_move(st, e, a, arg, pad_y, pad_x)
-    elif kind == A_ROTATE:
-        success = act_rotate(st, e, a, arg, pad_y, pad_x)
-    elif kind == A_PUT:
-        success = act_put_items(st, ru, e, a, pad_y, pad_x)
-    elif kind == A_GET:
-        success = act_get_items(st, ru, e, a, pad_y, pad_x)
-    elif kind == A_ATTACK:
-        success = act_attack(st, ru, e, a, arg, pad_y, pad_x)
-    elif kind == A_SWAP:
-        success = act_swap(st, e, a, pad_y, pad_x)
-    elif kind == A_COLOR:
-        success = act_change_color(st, e, a, arg, pad_y, pad_x)
-    if success:
-        st.stats[e, a, STAT_ACTION + 2 * kind] += 1
-        st.agent_last_success[e, a] = 1
-    else:
-        st.stats[e, a, STAT_ACTION + 2 * kind + 1] += 1
-        st.agent_raw_reward[e, a] -= ru.params[PARAM_FAILURE_PENALTY]
-        st.agent_last_success[e, a] = 0
-
-
-@njit(cache=True)
-def reset_env(st: State, ru: Rules, e: int, pad_y: int, pad_x: int) -> None:
-    """Start a new episode in env `e` from its prepared next map and seed."""
-    st.grid[e, :, :] = VOID
-    st.features[e, :, :, :] = 0
-    height = st.next_height[e]
-    width = st.next_width[e]
-    st.map_height[e] = height
-    st.map_width[e] = width
-    num_items = ru.limits.shape[0]
-    num_agents = st.agent_object.shape[1]
+def reset_env(
+    grid, feat, map_size, objects, items, num_objects, converters, num_converters, agents, inv, rewards, earned,
+    stats, step_count, rng, next_type, next_team, next_size, next_seed, ru_recipes, ru_type_params, e, pad_y, pad_x,
+) -> None:  # fmt: skip
+    """Start a new episode in env `e` (arrays are env `e`'s, except the N-long ones) from its
+    prepared next map and seed."""
+    grid[:, :] = VOID
+    feat[:, :, :] = 0
+    height = next_size[0]
+    width = next_size[1]
+    map_size[0] = height
+    map_size[1] = width
+    num_items = inv.shape[1]
+    num_agents = agents.shape[0]
     n = 0
-    agents = 0
-    converters = 0
+    count_agents = 0
+    count_converters = 0
     for y in range(height):
         for x in range(width):
-            t = st.next_type[e, y, x]
+            t = next_type[y, x]
+            gy = y + pad_y
+            gx = x + pad_x
             if t == EMPTY:
-                st.grid[e, y + pad_y, x + pad_x] = EMPTY
+                grid[gy, gx] = EMPTY
                 continue
-            st.grid[e, y + pad_y, x + pad_x] = n
-            st.object_type[e, n] = t
-            st.object_row[e, n] = y
-            st.object_col[e, n] = x
-            st.object_agent[e, n] = -1
-            st.converting[e, n] = 0
-            st.cooldown[e, n] = 0
+            grid[gy, gx] = n
+            objects[n, OB_TYPE] = t
+            objects[n, OB_ROW] = gy
+            objects[n, OB_COL] = gx
+            objects[n, OB_AGENT] = -1
+            objects[n, OB_CONVERTING] = 0
+            objects[n, OB_COOLDOWN] = 0
             for i in range(num_items):
-                st.converter_input[e, n, i] = 0
-                st.converter_output[e, n, i] = 0
-            if t == AGENT and agents < num_agents:
-                st.object_agent[e, n] = agents
-                st.agent_object[e, agents] = n
-                st.agent_row[e, agents] = y
-                st.agent_col[e, agents] = x
-                st.agent_team[e, agents] = st.next_team[e, y, x]
-                agents += 1
+                items[n, 0, i] = 0
+                items[n, 1, i] = 0
+            if t == AGENT and count_agents < num_agents:
+                a = count_agents
+                objects[n, OB_AGENT] = a
+                for f in range(AGENT_FIELDS):
+                    agents[a, f] = 0
+                agents[a, AG_OBJECT] = n
+                agents[a, AG_ROW] = gy
+                agents[a, AG_COL] = gx
+                agents[a, AG_TEAM] = next_team[y, x]
+                agents[a, AG_SUCCESS] = 1
+                count_agents += 1
             elif FIRST_CONVERTER <= t <= LAST_CONVERTER:
                 for i in range(num_items):
-                    st.converter_output[e, n, i] = min(ru.recipe_out[t, i] * ru.recipe_initial[t], 255)
-                st.converters[e, converters] = n
-                converters += 1
+                    items[n, 1, i] = min(ru_recipes[t, 1, i] * ru_type_params[t, TP_INITIAL], 255)
+                converters[count_converters] = n
+                count_converters += 1
             n += 1
-    st.num_objects[e] = n
-    st.num_converters[e] = converters
-    for a in range(num_agents):
-        st.agent_orientation[e, a] = 0
-        st.agent_frozen[e, a] = 0
-        st.agent_color[e, a] = 0
-        st.agent_last_action[e, a] = 0
-        st.agent_last_arg[e, a] = 0
-        st.agent_last_success[e, a] = 1
-        st.agent_raw_reward[e, a] = 0.0
-        st.agent_total_raw[e, a] = 0.0
-        st.agent_total_reward[e, a] = 0.0
-        for i in range(num_items):
-            st.agent_inventory[e, a, i] = 0
-            st.agent_earned[e, a, i] = 0.0
-        for s in range(st.stats.shape[2]):
-            st.stats[e, a, s] = 0.0
-    for k in range(converters):
-        try_start_conversion(st, ru, e, st.converters[e, k])
+    num_objects[e] = n
+    num_converters[e] = count_converters
+    rewards[:, :] = 0.0
+    inv[:, :] = 0
+    earned[:, :] = 0.0
+    stats[:, :] = 0.0
+    for k in range(count_converters):
+        try_start_conversion(objects, items, ru_recipes, ru_type_params, converters[k])
     for o in range(n):
-        _refresh_object(st, e, o, pad_y, pad_x)
-    st.step_count[e] = 0
-    seed = st.next_seed[e]
-    st.rng[e] = seed if seed != 0 else np.uint64(0x9E3779B97F4A7C15)
+        if objects[o, OB_TYPE] == AGENT:
+            write_agent_cell(feat, objects[o, OB_ROW], objects[o, OB_COL], agents, inv, objects[o, OB_AGENT])
+        else:
+            write_object_cell(feat, objects[o, OB_ROW], objects[o, OB_COL], objects, items, ru_type_params, o)
+    step_count[e] = 0
+    seed = next_seed[e]
+    rng[e] = seed if seed != 0 else np.uint64(0x9E3779B97F4A7C15)
 
 
 @njit(cache=True)
-def write_observations(st: State, ru: Rules, e: int, obs: np.ndarray, global_obs: np.ndarray) -> None:
-    """Copy each agent's window out of the padded feature grid; fill its global features."""
-    num_agents = st.agent_object.shape[1]
-    obs_height = obs.shape[2]
-    obs_width = obs.shape[3]
-    progress = st.step_count[e] / ru.params[PARAM_MAX_STEPS]
-    for a in range(num_agents):
-        row = e * num_agents + a
-        y0 = st.agent_row[e, a]
-        x0 = st.agent_col[e, a]
-        for c in range(NUM_LAYERS):
-            for r in range(obs_height):
-                for q in range(obs_width):
-                    obs[row, c, r, q] = st.features[e, c, y0 + r, x0 + q]
+def write_observations(
+    grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress
+):
+    """Write each agent's window (obs is flat: `(total_agents, C * H * W)`) and global features.
+
+    Most cells are empty, so the window is zeroed and only occupied cells are copied: the
+    occupancy test reads one int per cell instead of C bytes.
+    """
+    plane = obs_height * obs_width
+    pad_y = obs_height // 2
+    pad_x = obs_width // 2
+    for a in range(agents.shape[0]):
+        row = first_row + a
+        out = obs[row]
+        for k in range(out.shape[0]):
+            out[k] = 0
+        y0 = agents[a, AG_ROW] - pad_y
+        x0 = agents[a, AG_COL] - pad_x
+        for r in range(obs_height):
+            for q in range(obs_width):
+                if grid[y0 + r, x0 + q] >= 0:
+                    base = r * obs_width + q
+                    for c in range(NUM_LAYERS):
+                        out[c * plane + base] = feat[y0 + r, x0 + q, c]
         global_obs[row, 0] = progress
-        global_obs[row, 1] = st.agent_last_action[e, a]
-        global_obs[row, 2] = st.agent_last_arg[e, a]
-        global_obs[row, 3] = st.agent_reward[e, a]
+        global_obs[row, 1] = agents[a, AG_ACTION]
+        global_obs[row, 2] = agents[a, AG_ARG]
+        global_obs[row, 3] = rewards[a, RW_SHARED]
 
 
 @njit(cache=True)
-def _share_rewards(st: State, ru: Rules, e: int) -> None:
-    num_agents = st.agent_object.shape[1]
-    pct = ru.params[PARAM_GROUP_PCT]
-    team_sum = st.team_sum[e]
-    team_count = st.team_count[e]
+def share_rewards(agents, rewards, team_sum, team_count, pct) -> None:
+    """Split `pct` of every agent's raw reward evenly over its team; accumulate episode totals."""
     if pct > 0.0:
         team_sum[:] = 0.0
         team_count[:] = 0
-        for a in range(num_agents):
-            team_sum[st.agent_team[e, a]] += st.agent_raw_reward[e, a]
-            team_count[st.agent_team[e, a]] += 1
-    for a in range(num_agents):
-        raw = st.agent_raw_reward[e, a]
+        for a in range(agents.shape[0]):
+            team_sum[agents[a, AG_TEAM]] += rewards[a, RW_RAW]
+            team_count[agents[a, AG_TEAM]] += 1
+    for a in range(agents.shape[0]):
+        raw = rewards[a, RW_RAW]
         reward = raw
         if pct > 0.0:
-            team = st.agent_team[e, a]
+            team = agents[a, AG_TEAM]
             reward = (1.0 - pct) * raw + pct * team_sum[team] / team_count[team]
-        st.agent_reward[e, a] = reward
-        st.agent_total_raw[e, a] += raw
-        st.agent_total_reward[e, a] += reward
+        rewards[a, RW_SHARED] = reward
+        rewards[a, RW_TOTAL_RAW] += raw
+        rewards[a, RW_TOTAL] += reward
 
 
 @njit(cache=True)
-def step_env(
-    st: State,
-    ru: Rules,
-    e: int,
-    actions: np.ndarray,
-    obs: np.ndarray,
-    global_obs: np.ndarray,
-    rewards: np.ndarray,
-    terminals: np.ndarray,
-    truncations: np.ndarray,
-) -> None:
+def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, truncations) -> None:
     """One step of env `e`: timers, attacks, other actions, rewards, auto-reset, observations."""
-    num_agents = st.agent_object.shape[1]
-    pad_y = obs.shape[2] // 2
-    pad_x = obs.shape[3] // 2
+    grid = st.grid[e]
+    feat = st.features[e]
+    objects = st.objects[e]
+    items = st.object_items[e]
+    agents = st.agents[e]
+    inv = st.agent_inventory[e]
+    rewards = st.agent_rewards[e]
+    earned = st.agent_earned[e]
+    stats = st.stats[e]
+    order = st.agent_order[e]
+    rng = st.rng
+    recipes = ru.recipes
+    type_params = ru.type_params
+    limits = ru.limits
+    item_reward = ru.item_reward
+    item_reward_max = ru.item_reward_max
+    attack_cost = ru.attack_cost
+    action_ids = ru.action_ids
+    action_max_args = ru.action_max_args
+    params = ru.params
+    penalty = params[PARAM_FAILURE_PENALTY]
+    freeze = int(params[PARAM_FREEZE])
+    defense = int(params[PARAM_DEFENSE_ITEM])
+    obs_height = int(params[PARAM_OBS_HEIGHT])
+    obs_width = int(params[PARAM_OBS_WIDTH])
+    num_agents = agents.shape[0]
+    num_actions = action_ids.shape[0]
+    first_row = e * num_agents
+
     st.ended[e] = 0
     st.step_count[e] += 1
-    tick_converters(st, ru, e, pad_y, pad_x)
+    tick_converters(objects, items, st.converters[e], st.num_converters[e], recipes, type_params, feat)
 
-    order = st.agent_order[e]
     for a in range(num_agents):
         order[a] = a
-        st.agent_raw_reward[e, a] = 0.0
-        st.agent_last_action[e, a] = actions[e * num_agents + a, 0]
-        st.agent_last_arg[e, a] = actions[e * num_agents + a, 1]
+        rewards[a, RW_RAW] = 0.0
+        agents[a, AG_ACTION] = actions[first_row + a, 0]
+        agents[a, AG_ARG] = actions[first_row + a, 1]
+    x = rng[e]
     for a in range(num_agents - 1, 0, -1):
-        j = int(_next_random(st, e) % np.uint64(a + 1))
+        x ^= x << np.uint64(13)
+        x ^= x >> np.uint64(7)
+        x ^= x << np.uint64(17)
+        j = int(x % np.uint64(a + 1))
         order[a], order[j] = order[j], order[a]
+    rng[e] = x
 
-    num_actions = ru.action_ids.shape[0]
-    for attack_phase in (True, False):
+    for phase in range(2):  # 0: attacks, 1: everything else
         for k in range(num_agents):
             a = order[k]
-            action = st.agent_last_action[e, a]
-            is_attack = 0 <= action < num_actions and ru.action_ids[action] == A_ATTACK
-            if is_attack == attack_phase:
-                do_action(st, ru, e, a, action, st.agent_last_arg[e, a], pad_y, pad_x)
+            action = agents[a, AG_ACTION]
+            arg = agents[a, AG_ARG]
+            valid_index = 0 <= action < num_actions
+            kind = action_ids[action] if valid_index else -1
+            if (kind == A_ATTACK) != (phase == 0):
+                continue
+            if not valid_index or arg < 0 or arg > action_max_args[action]:
+                stats[a, STAT_INVALID] += 1
+                if valid_index:
+                    stats[a, STAT_ACTION + 2 * kind + 1] += 1
+                rewards[a, RW_RAW] -= penalty
+                agents[a, AG_SUCCESS] = 0
+                continue
+            success = False
+            if agents[a, AG_FROZEN] > 0:
+                agents[a, AG_FROZEN] -= 1
+                feat[agents[a, AG_ROW], agents[a, AG_COL], LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
+            else:
+                success = act(
+                    grid, feat, objects, items, agents, inv, rewards, earned, stats, recipes, type_params, limits,
+                    item_reward, item_reward_max, attack_cost, freeze, defense, kind, a, arg,
+                )  # fmt: skip
+            if success:
+                stats[a, STAT_ACTION + 2 * kind] += 1
+                agents[a, AG_SUCCESS] = 1
+            else:
+                stats[a, STAT_ACTION + 2 * kind + 1] += 1
+                rewards[a, RW_RAW] -= penalty
+                agents[a, AG_SUCCESS] = 0
 
-    _share_rewards(st, ru, e)
-    done = st.step_count[e] >= int(ru.params[PARAM_MAX_STEPS])
-    terminate = ru.params[PARAM_TERMINATE] > 0.0
+    share_rewards(agents, rewards, st.team_sum[e], st.team_count[e], params[PARAM_GROUP_PCT])
+    done = st.step_count[e] >= int(params[PARAM_MAX_STEPS])
+    terminate = params[PARAM_TERMINATE] > 0.0
     for a in range(num_agents):
-        row = e * num_agents + a
-        rewards[row] = st.agent_reward[e, a]
-        terminals[row] = done and terminate
-        truncations[row] = done and not terminate
+        out_rewards[first_row + a] = rewards[a, RW_SHARED]
+        terminals[first_row + a] = done and terminate
+        truncations[first_row + a] = done and not terminate
     if done:
         st.ended[e] = 1
         st.ended_length[e] = st.step_count[e]
         for a in range(num_agents):
-            st.ended_reward[e, a] = st.agent_total_reward[e, a]
-            st.ended_raw[e, a] = st.agent_total_raw[e, a]
-            st.ended_team[e, a] = st.agent_team[e, a]
-            for s in range(st.stats.shape[2]):
-                st.ended_stats[e, a, s] = st.stats[e, a, s]
-        reset_env(st, ru, e, pad_y, pad_x)
-        for a in range(num_agents):
-            st.agent_reward[e, a] = 0.0
-    write_observations(st, ru, e, obs, global_obs)
+            st.ended_reward[e, a] = rewards[a, RW_TOTAL]
+            st.ended_raw[e, a] = rewards[a, RW_TOTAL_RAW]
+            st.ended_team[e, a] = agents[a, AG_TEAM]
+        st.ended_stats[e] = stats
+        reset_env(
+            grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters, agents,
+            inv, rewards, earned, stats, st.step_count, rng, st.next_type[e], st.next_team[e], st.next_size[e],
+            st.next_seed, recipes, type_params, e, obs_height // 2, obs_width // 2,
+        )  # fmt: skip
+    progress = st.step_count[e] / params[PARAM_MAX_STEPS]
+    write_observations(
+        grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress
+    )
 
 
 @njit(cache=True)
-def step_all(st, ru, actions, obs, global_obs, rewards, terminals, truncations) -> int:
-    """Step every env in order on one thread; returns how many episodes ended."""
+def step_all(state_arrays, rule_arrays, actions, obs, global_obs, rewards, terminals, truncations) -> int:
+    """Step every env in order on one thread; returns how many episodes ended.
+
+    State and rules arrive as plain tuples (`tuple(state)`): numba's dispatcher types those much
+    faster than named tuples, which matters once per step.
+    """
+    st = State(*state_arrays)
+    ru = Rules(*rule_arrays)
     ended = 0
     for e in range(st.grid.shape[0]):
         step_env(st, ru, e, actions, obs, global_obs, rewards, terminals, truncations)
@@ -683,8 +704,12 @@ def step_all(st, ru, actions, obs, global_obs, rewards, terminals, truncations) 
 
 
 @njit(cache=True, parallel=True)
-def step_all_parallel(st, ru, actions, obs, global_obs, rewards, terminals, truncations) -> int:
+def step_all_parallel(
+    state_arrays, rule_arrays, actions, obs, global_obs, rewards, terminals, truncations
+) -> int:
     """Step every env, spreading envs over numba's threads; results equal `step_all`'s."""
+    st = State(*state_arrays)
+    ru = Rules(*rule_arrays)
     for e in prange(st.grid.shape[0]):
         step_env(st, ru, e, actions, obs, global_obs, rewards, terminals, truncations)
     ended = 0
@@ -696,11 +721,18 @@ def step_all_parallel(st, ru, actions, obs, global_obs, rewards, terminals, trun
 @njit(cache=True)
 def reset_envs(st, ru, mask, obs, global_obs) -> None:
     """Reset the envs where `mask` is set from their next maps and write their observations."""
-    pad_y = obs.shape[2] // 2
-    pad_x = obs.shape[3] // 2
+    obs_height = int(ru.params[PARAM_OBS_HEIGHT])
+    obs_width = int(ru.params[PARAM_OBS_WIDTH])
+    num_agents = st.agents.shape[1]
     for e in range(st.grid.shape[0]):
         if mask[e]:
-            reset_env(st, ru, e, pad_y, pad_x)
-            for a in range(st.agent_object.shape[1]):
-                st.agent_reward[e, a] = 0.0
-            write_observations(st, ru, e, obs, global_obs)
+            reset_env(
+                st.grid[e], st.features[e], st.map_size[e], st.objects[e], st.object_items[e], st.num_objects,
+                st.converters[e], st.num_converters, st.agents[e], st.agent_inventory[e], st.agent_rewards[e],
+                st.agent_earned[e], st.stats[e], st.step_count, st.rng, st.next_type[e], st.next_team[e],
+                st.next_size[e], st.next_seed, ru.recipes, ru.type_params, e, obs_height // 2, obs_width // 2,
+            )  # fmt: skip
+            write_observations(
+                st.grid[e], st.features[e], st.agents[e], st.agent_rewards[e], obs, global_obs, e * num_agents,
+                obs_height, obs_width, 0.0,
+            )  # fmt: skip

@@ -10,13 +10,24 @@ import numpy as np
 
 from metta_core.env.config import GameConfig
 from metta_core.env.kernel import (
+    AGENT_FIELDS,
     NUM_PARAMS,
+    OBJECT_FIELDS,
     PARAM_DEFENSE_ITEM,
     PARAM_FAILURE_PENALTY,
     PARAM_FREEZE,
     PARAM_GROUP_PCT,
     PARAM_MAX_STEPS,
+    PARAM_OBS_HEIGHT,
+    PARAM_OBS_WIDTH,
     PARAM_TERMINATE,
+    REWARD_FIELDS,
+    TP_COLOR,
+    TP_COOLDOWN,
+    TP_INITIAL,
+    TP_MAX_OUTPUT,
+    TP_TICKS,
+    TYPE_FIELDS,
     Rules,
     State,
 )
@@ -44,18 +55,17 @@ def _item_vector(counts: dict[str, int | float], dtype, fill=0) -> np.ndarray:
 
 
 def build_rules(game: GameConfig) -> Rules:
-    recipe_in = np.zeros((NUM_TYPES, NUM_ITEMS), dtype=np.int32)
-    recipe_out = np.zeros((NUM_TYPES, NUM_ITEMS), dtype=np.int32)
-    per_type = {name: np.zeros(NUM_TYPES, dtype=np.int32) for name in ("cd", "ticks", "max", "init", "color")}
+    recipes = np.zeros((NUM_TYPES, 2, NUM_ITEMS), dtype=np.int32)
+    type_params = np.zeros((NUM_TYPES, TYPE_FIELDS), dtype=np.int32)
     for name, recipe in game.objects.recipes().items():
         t = OBJECT_ID[name]
-        recipe_in[t] = _item_vector(recipe.input, np.int32)
-        recipe_out[t] = _item_vector(recipe.output, np.int32)
-        per_type["cd"][t] = recipe.cooldown
-        per_type["ticks"][t] = recipe.conversion_ticks
-        per_type["max"][t] = recipe.max_output
-        per_type["init"][t] = recipe.initial_output
-        per_type["color"][t] = recipe.color
+        recipes[t, 0] = _item_vector(recipe.input, np.int32)
+        recipes[t, 1] = _item_vector(recipe.output, np.int32)
+        type_params[t, TP_COOLDOWN] = recipe.cooldown
+        type_params[t, TP_TICKS] = recipe.conversion_ticks
+        type_params[t, TP_MAX_OUTPUT] = recipe.max_output
+        type_params[t, TP_INITIAL] = recipe.initial_output
+        type_params[t, TP_COLOR] = recipe.color
     enabled = game.actions.enabled()
     params = np.zeros(NUM_PARAMS, dtype=np.float64)
     params[PARAM_MAX_STEPS] = game.max_steps
@@ -64,14 +74,11 @@ def build_rules(game: GameConfig) -> Rules:
     params[PARAM_TERMINATE] = 1.0 if game.episode_end == "termination" else 0.0
     params[PARAM_FREEZE] = game.attack.freeze_duration
     params[PARAM_DEFENSE_ITEM] = ITEM_ID[game.attack.defense_item]
+    params[PARAM_OBS_HEIGHT] = game.obs_height
+    params[PARAM_OBS_WIDTH] = game.obs_width
     return Rules(
-        recipe_in=recipe_in,
-        recipe_out=recipe_out,
-        recipe_cooldown=per_type["cd"],
-        recipe_ticks=per_type["ticks"],
-        recipe_max_output=per_type["max"],
-        recipe_initial=per_type["init"],
-        recipe_color=per_type["color"],
+        recipes=recipes,
+        type_params=type_params,
         limits=_item_vector(game.limits(), np.int32),
         item_reward=_item_vector(game.rewards, np.float32),
         item_reward_max=_item_vector(game.rewards_max, np.float32, fill=np.inf),
@@ -126,35 +133,16 @@ def allocate_state(
 
     return State(
         grid=np.full((n, grid_h, grid_w), -2, dtype=np.int32),
-        features=np.zeros((n, NUM_LAYERS, grid_h, grid_w), dtype=np.uint8),
-        map_height=i32(n),
-        map_width=i32(n),
-        object_type=i32(n, m),
-        object_row=i32(n, m),
-        object_col=i32(n, m),
-        object_agent=i32(n, m),
-        converter_input=i32(n, m, NUM_ITEMS),
-        converter_output=i32(n, m, NUM_ITEMS),
-        converting=i32(n, m),
-        cooldown=i32(n, m),
+        features=np.zeros((n, grid_h, grid_w, NUM_LAYERS), dtype=np.uint8),
+        map_size=i32(n, 2),
+        objects=i32(n, m, OBJECT_FIELDS),
+        object_items=i32(n, m, 2, NUM_ITEMS),
         num_objects=i32(n),
         converters=i32(n, m),
         num_converters=i32(n),
-        agent_object=i32(n, a),
-        agent_row=i32(n, a),
-        agent_col=i32(n, a),
-        agent_orientation=i32(n, a),
+        agents=i32(n, a, AGENT_FIELDS),
         agent_inventory=i32(n, a, NUM_ITEMS),
-        agent_frozen=i32(n, a),
-        agent_color=i32(n, a),
-        agent_team=i32(n, a),
-        agent_last_action=i32(n, a),
-        agent_last_arg=i32(n, a),
-        agent_last_success=i32(n, a),
-        agent_raw_reward=f32(n, a),
-        agent_reward=f32(n, a),
-        agent_total_raw=f32(n, a),
-        agent_total_reward=f32(n, a),
+        agent_rewards=f32(n, a, REWARD_FIELDS),
         agent_earned=f32(n, a, NUM_ITEMS),
         agent_order=i32(n, a),
         team_sum=np.zeros((n, 8), dtype=np.float64),
@@ -164,8 +152,7 @@ def allocate_state(
         rng=np.zeros(n, dtype=np.uint64),
         next_type=np.full((n, height, width), -1, dtype=np.int32),
         next_team=i32(n, height, width),
-        next_height=i32(n),
-        next_width=i32(n),
+        next_size=i32(n, 2),
         next_seed=np.zeros(n, dtype=np.uint64),
         ended=np.zeros(n, dtype=np.uint8),
         ended_length=i32(n),
@@ -178,26 +165,14 @@ def allocate_state(
 
 def grow_state(state: State, height: int, width: int, obs_height: int, obs_width: int) -> State:
     """A copy of `state` with room for maps up to `height` x `width` (maps may vary in size)."""
-    n, a = state.agent_object.shape
+    n, a = state.agents.shape[:2]
     bigger = allocate_state(n, a, height, width, obs_height, obs_width)
     for name in State._fields:
         old, new = getattr(state, name), getattr(bigger, name)
-        if name in (
-            "object_type",
-            "object_row",
-            "object_col",
-            "object_agent",
-            "converting",
-            "cooldown",
-            "converters",
-        ):
+        if name in ("objects", "object_items", "converters"):
             new[:, : old.shape[1]] = old
-        elif name in ("converter_input", "converter_output"):
-            new[:, : old.shape[1], :] = old
-        elif name in ("grid", "next_type", "next_team"):
+        elif name in ("grid", "features", "next_type", "next_team"):
             new[:, : old.shape[1], : old.shape[2]] = old
-        elif name == "features":
-            new[:, :, : old.shape[2], : old.shape[3]] = old
         else:
             new[...] = old
     return bigger

@@ -16,7 +16,28 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from metta_core.env.config import EnvConfig
-from metta_core.env.kernel import reset_envs, step_all, step_all_parallel
+from metta_core.env.kernel import (
+    AG_ACTION,
+    AG_ARG,
+    AG_COL,
+    AG_COLOR,
+    AG_FROZEN,
+    AG_OBJECT,
+    AG_ORIENTATION,
+    AG_ROW,
+    AG_SUCCESS,
+    AG_TEAM,
+    OB_COL,
+    OB_CONVERTING,
+    OB_COOLDOWN,
+    OB_ROW,
+    OB_TYPE,
+    RW_SHARED,
+    RW_TOTAL,
+    reset_envs,
+    step_all,
+    step_all_parallel,
+)
 from metta_core.env.layout import FEATURE_NAMES, GLOBAL_FEATURE_NAMES, NUM_GLOBAL, NUM_LAYERS, STAT_NAMES
 from metta_core.env.state import allocate_state, build_rules, encode_map, grow_state
 from metta_core.env.table import ITEM_NAMES, OBJECT_NAMES, ORIENTATIONS
@@ -83,6 +104,7 @@ class VecEnv:
         self.action_max_args = self.rules.action_max_args.copy()
 
         self.obs = np.zeros((self.total_agents, *self.obs_shape), dtype=np.uint8)
+        self._obs_flat = self.obs.reshape(self.total_agents, -1)  # the kernel's view of `obs`
         self.global_obs = np.zeros((self.total_agents, NUM_GLOBAL), dtype=np.float32)
         self.rewards = np.zeros(self.total_agents, dtype=np.float32)
         self.terminals = np.zeros(self.total_agents, dtype=np.bool_)
@@ -91,6 +113,7 @@ class VecEnv:
         self._fixed_map: tuple[np.ndarray, np.ndarray] | None = None
         self._episodes: list[EpisodeStats] = []
         self._state = None
+        self._rule_arrays = tuple(self.rules)
         self._seed_episodes(seed)
         self._set_threads()
 
@@ -107,14 +130,17 @@ class VecEnv:
             self._state = allocate_state(
                 self.num_envs, self.num_agents, height, width, game.obs_height, game.obs_width
             )
+            self._state_arrays = tuple(self._state)
         for e, built in enumerate(first):
             self._stage_map(e, *built)
-        reset_envs(self._state, self.rules, np.ones(self.num_envs, dtype=np.bool_), self.obs, self.global_obs)
+        reset_envs(
+            self._state, self.rules, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
+        )
         for e in range(self.num_envs):
             self._current_seed[e] = int(self._state.next_seed[e])
             self._episode_index[e] = 1
             self._stage_map(e, *self._build_map(e, 1))
-        self.agent_teams = self._state.agent_team.reshape(-1).copy()
+        self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
     def _build_map(self, env_index: int, episode: int) -> tuple[np.ndarray, np.ndarray, int]:
         """(types, teams, seed) of the map of episode `episode` of env `env_index`."""
@@ -143,10 +169,10 @@ class VecEnv:
                 game.obs_height,
                 game.obs_width,
             )
+            self._state_arrays = tuple(st)
         st.next_type[env_index, :height, :width] = types
         st.next_team[env_index, :height, :width] = teams
-        st.next_height[env_index] = height
-        st.next_width[env_index] = width
+        st.next_size[env_index] = (height, width)
         st.next_seed[env_index] = ep_seed
 
     def _set_threads(self) -> None:
@@ -160,7 +186,9 @@ class VecEnv:
         """Start new episodes in every env (from `seed`, or continuing the current seed's stream)."""
         if seed is None:
             st = self._state
-            reset_envs(st, self.rules, np.ones(self.num_envs, dtype=np.bool_), self.obs, self.global_obs)
+            reset_envs(
+                st, self.rules, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
+            )
             self._after_resets(np.ones(self.num_envs, dtype=np.bool_))
         else:
             self._seed_episodes(seed)
@@ -179,10 +207,10 @@ class VecEnv:
             actions = self._actions
         kernel = step_all_parallel if self.threads > 1 else step_all
         ended = kernel(
-            self._state,
-            self.rules,
+            self._state_arrays,
+            self._rule_arrays,
             actions,
-            self.obs,
+            self._obs_flat,
             self.global_obs,
             self.rewards,
             self.terminals,
@@ -227,7 +255,7 @@ class VecEnv:
             self._current_seed[e] = int(st.next_seed[e])
             self._episode_index[e] += 1
             self._stage_map(e, *self._build_map(e, int(self._episode_index[e])))
-        self.agent_teams = self._state.agent_team.reshape(-1).copy()
+        self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
     def drain_episodes(self) -> list[EpisodeStats]:
         """Episodes finished since the last call (oldest first)."""
@@ -235,47 +263,51 @@ class VecEnv:
         return episodes
 
     def snapshot(self, env_index: int = 0) -> GridSnapshot:
-        """Every object and agent of env `env_index` as plain Python data."""
+        """Every object and agent of env `env_index` as plain Python data (map coordinates)."""
         if not 0 <= env_index < self.num_envs:
             raise ConfigError(f"env_index: must be in 0..{self.num_envs - 1}, got {env_index}")
         st, e = self._state, env_index
-        snap = GridSnapshot(
-            height=int(st.map_height[e]), width=int(st.map_width[e]), step=int(st.step_count[e])
-        )
+        pad_y, pad_x = self.config.game.obs_height // 2, self.config.game.obs_width // 2
+        height, width = (int(v) for v in st.map_size[e])
+        snap = GridSnapshot(height=height, width=width, step=int(st.step_count[e]))
+        objects = st.objects[e]
+        items = st.object_items[e]
         for o in range(int(st.num_objects[e])):
-            type_id = int(st.object_type[e, o])
+            type_id = int(objects[o, OB_TYPE])
             if type_id == 0:
                 continue
             entry = {
                 "id": o,
                 "type_id": type_id,
                 "type_name": OBJECT_NAMES[type_id],
-                "row": int(st.object_row[e, o]),
-                "col": int(st.object_col[e, o]),
-                "inventory": [int(v) for v in st.converter_input[e, o] + st.converter_output[e, o]],
+                "row": int(objects[o, OB_ROW]) - pad_y,
+                "col": int(objects[o, OB_COL]) - pad_x,
+                "inventory": [int(v) for v in items[o, 0] + items[o, 1]],
             }
             if 2 <= type_id <= 13:
-                entry["converting"] = bool(st.converting[e, o] > 0)
-                entry["cooldown_remaining"] = int(st.cooldown[e, o])
-                entry["ready"] = bool(st.converter_output[e, o].sum() > 0)
+                entry["converting"] = bool(objects[o, OB_CONVERTING] > 0)
+                entry["cooldown_remaining"] = int(objects[o, OB_COOLDOWN])
+                entry["ready"] = bool(items[o, 1].sum() > 0)
             snap.objects.append(entry)
+        agents = st.agents[e]
+        rewards = st.agent_rewards[e]
         for a in range(self.num_agents):
             snap.agents.append(
                 {
                     "agent_id": a,
-                    "object_id": int(st.agent_object[e, a]),
-                    "row": int(st.agent_row[e, a]),
-                    "col": int(st.agent_col[e, a]),
-                    "orientation": int(st.agent_orientation[e, a]),
+                    "object_id": int(agents[a, AG_OBJECT]),
+                    "row": int(agents[a, AG_ROW]) - pad_y,
+                    "col": int(agents[a, AG_COL]) - pad_x,
+                    "orientation": int(agents[a, AG_ORIENTATION]),
                     "inventory": [int(v) for v in st.agent_inventory[e, a]],
-                    "frozen": int(st.agent_frozen[e, a]),
-                    "color": int(st.agent_color[e, a]),
-                    "team": int(st.agent_team[e, a]),
-                    "last_action": int(st.agent_last_action[e, a]),
-                    "last_arg": int(st.agent_last_arg[e, a]),
-                    "last_reward": float(st.agent_reward[e, a]),
-                    "total_reward": float(st.agent_total_reward[e, a]),
-                    "last_action_success": bool(st.agent_last_success[e, a]),
+                    "frozen": int(agents[a, AG_FROZEN]),
+                    "color": int(agents[a, AG_COLOR]),
+                    "team": int(agents[a, AG_TEAM]),
+                    "last_action": int(agents[a, AG_ACTION]),
+                    "last_arg": int(agents[a, AG_ARG]),
+                    "last_reward": float(rewards[a, RW_SHARED]),
+                    "total_reward": float(rewards[a, RW_TOTAL]),
+                    "last_action_success": bool(agents[a, AG_SUCCESS]),
                 }
             )
         return snap

@@ -1,0 +1,97 @@
+"""The environment benchmark: agent-steps per second with random valid actions.
+
+Actions are drawn up front in a few batches (uniform over enabled actions, then uniform over each
+action's valid arguments) so that drawing them does not dominate; observations are written every
+step as in training. Used by `metta bench env` and `benchmarks/bench_env.py`; prints nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from metta_core.env.config import load_env_config
+from metta_core.env.vecenv import VecEnv
+
+ACTION_BATCHES = 64
+
+
+@dataclass(frozen=True)
+class EnvBenchResult:
+    env: str
+    num_envs: int
+    num_agents: int
+    threads: int
+    seconds: float
+    agent_steps: int
+    episodes: int
+    agent_steps_per_s: float
+
+    def figures(self) -> dict[str, object]:
+        """The figures as `name -> value`, in print order."""
+        return {
+            "env": self.env,
+            "num_envs": self.num_envs,
+            "agents_per_env": self.num_agents,
+            "threads": self.threads,
+            "seconds": round(self.seconds, 3),
+            "agent_steps": self.agent_steps,
+            "episodes": self.episodes,
+            "agent_steps_per_s": round(self.agent_steps_per_s),
+        }
+
+
+def random_valid_actions(env: VecEnv, batches: int, seed: int = 0) -> np.ndarray:
+    """`(batches, total_agents, 2)` int32 random actions, every argument within its action's range."""
+    rng = np.random.default_rng(seed)
+    shape = (batches, env.total_agents)
+    actions = np.empty((*shape, 2), dtype=np.int32)
+    actions[..., 0] = rng.integers(0, len(env.action_names), shape)
+    max_args = env.action_max_args[actions[..., 0]]
+    actions[..., 1] = (rng.random(shape) * (max_args + 1)).astype(np.int32)
+    return actions
+
+
+def bench_env(
+    env_name: str = "arena",
+    seconds: float = 10.0,
+    num_envs: int | None = None,
+    threads: int = 1,
+    overrides: list[str] | tuple[str, ...] = (),
+    seed: int = 0,
+) -> EnvBenchResult:
+    """Step `env_name` with random valid actions for about `seconds` seconds of wall time."""
+    config = load_env_config(env_name, list(overrides))
+    if num_envs is None:
+        # Enough agents per call that the per-call overhead is small.
+        num_envs = max(1, 1024 // config.game.num_agents)
+    env = VecEnv(config, num_envs=num_envs, seed=seed, threads=threads)
+    actions = random_valid_actions(env, ACTION_BATCHES, seed)
+    env.reset()
+    env.step(actions[0])  # warm up (and compile, if this process has no cached kernel)
+    env.drain_episodes()
+    steps = 0
+    episodes = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for batch in actions:
+            env.step(batch)
+        steps += len(actions)
+        episodes += len(env.drain_episodes())
+        now = time.perf_counter()
+        if now >= deadline:
+            break
+    elapsed = now - start
+    return EnvBenchResult(
+        env=config.name,
+        num_envs=num_envs,
+        num_agents=env.num_agents,
+        threads=threads,
+        seconds=elapsed,
+        agent_steps=steps * env.total_agents,
+        episodes=episodes,
+        agent_steps_per_s=steps * env.total_agents / elapsed,
+    )
