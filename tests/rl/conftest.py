@@ -15,10 +15,8 @@ from metta_core.config.train import TrainSettings
 #: A 4-agent navigation map, 8 agents per update step, 256 agent steps per epoch, a tiny network.
 TINY = [
     "env.game.max_steps=24",
-    "env.map.width=11",
-    "env.map.height=11",
-    "env.map.walls=4",
-    "env.map.objects={altar: 4}",
+    "~env.map",
+    "env.map={builder: random, width: 11, height: 11, agents: 4, walls: 4, objects: {altar: 4}}",
     "agent.cnn_channels=[4, 4]",
     "agent.hidden_size=16",
     "agent.lstm_size=8",

@@ -111,3 +111,25 @@ def test_checkpoint_policy_acts_in_the_env_it_was_trained_on(settings_for):
     actions = actor.act(obs, global_obs, np.zeros(env.total_agents, dtype=bool))
     env.step(actions)
     assert actions.shape == (env.total_agents, 2)
+
+
+def test_periodic_evaluation_stores_suite_scores_in_checkpoint_metadata(settings_for, tmp_path):
+    suite = tmp_path / "tiny_suite.yaml"
+    suite.write_text(
+        "name: tiny\n"
+        "simulations:\n"
+        "  - name: small_field\n"
+        "    env: navigation\n"
+        "    map: {builder: random, width: 9, height: 9, agents: 1, walls: 2, objects: {altar: 2}}\n"
+        "    env_overrides: [game.num_agents=1, game.max_steps=16]\n"
+        "    episodes: 2\n"
+        "    num_envs: 2\n"
+        "    random_score: 0.1\n"
+        "    reference_score: 1.0\n"
+    )
+    result = train(settings_for("trainer.evaluate_interval=2", f"trainer.evaluate_suite={suite}", total=512))
+    [record] = PolicyStore().records(str(result.run_dir), selector="top", metric="score")
+    assert record.metadata["epoch"] == 2  # the only evaluated checkpoint has a score
+    assert "score" in record.metadata["scores"]
+    assert any(key.endswith("small_field") for key in record.metadata["scores"])
+    assert "evaluation on" in (result.run_dir / "train.log").read_text()
