@@ -186,16 +186,17 @@ def metta_inprocess(capsys, monkeypatch):
 
 
 @pytest.fixture
-def checkpoint_run(tmp_path):
+def checkpoint_run(tmp_path, tiny_suite):
     """A run directory with untrained checkpoints at epochs 1-3 (metadata scores 0.5, 0.9, 0.7)
     whose network fits the tiny suite's navigation env."""
     from metta_core.config.train import AgentConfig
-    from metta_core.env.config import load_env_config
     from metta_core.env.vecenv import VecEnv
     from metta_core.policy.checkpoint import Checkpoint, save_checkpoint
     from metta_core.policy.network import MettaPolicy, PolicySpec
+    from metta_core.sim.suite import default_env_config, load_suite
 
-    env = VecEnv(load_env_config("navigation", ["game.num_agents=1", "map.agents=1"]), num_envs=1)
+    open_sim = load_suite(str(tiny_suite)).simulations[0]
+    env = VecEnv(default_env_config(open_sim), num_envs=1)
     spec = PolicySpec.from_env(env)
     agent = AgentConfig(cnn_channels=(4, 4), hidden_size=16, lstm_size=8)
     directory = tmp_path / "navrun"
