@@ -18,10 +18,20 @@ def test_defaults_watch_the_simple_policy_on_arena_for_one_episode() -> None:
 
 def test_agents_option_sets_both_agent_counts() -> None:
     settings = resolve(
-        RenderSettings, cli_options={"env": ("navigation", "--env"), "agents": (2, "--agents")}, environ={}
+        RenderSettings, cli_options={"env": ("arena", "--env"), "agents": (6, "--agents")}, environ={}
     )
-    assert settings.env.game.num_agents == 2
-    assert settings.env.map.agents == 2
+    assert settings.env.game.num_agents == 6
+    assert settings.env.map.agents == 6
+
+
+def test_agents_option_on_a_map_that_places_its_own_agents_is_a_clear_error() -> None:
+    # navigation seals one agent in each of its rooms: the count comes from the rooms.
+    with pytest.raises(ConfigError, match=r"agents=2: the env's rooms map cannot be given that count"):
+        resolve(
+            RenderSettings,
+            cli_options={"env": ("navigation", "--env"), "agents": (2, "--agents")},
+            environ={},
+        )
 
 
 def test_invalid_fields_are_reported_together_with_their_source() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from metta_core.config.base import CommandSettings
 from metta_core.env.config import EnvConfig
@@ -36,7 +36,14 @@ class WatchSettings(CommandSettings):
             data = self.env.model_dump()
             data["game"]["num_agents"] = self.agents
             data["map"]["agents"] = self.agents
-            self.env = EnvConfig.model_validate(data)
+            try:
+                self.env = EnvConfig.model_validate(data)
+            except ValidationError as err:
+                # Some builders place agents their own way (one per room, per team): say which.
+                detail = "; ".join(e["msg"] for e in err.errors())
+                raise ValueError(
+                    f"agents={self.agents}: the env's {data['map'].get('builder')} map cannot be given that count ({detail})"
+                ) from None
         return self
 
     def num_steps(self) -> int:
