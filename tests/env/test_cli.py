@@ -1,0 +1,35 @@
+"""`metta env list|show` and `metta bench env` through the real command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run_metta(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "metta_cli", *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_env_list_shows_every_preset_with_agents_and_map_size():
+    result = run_metta("env", "list")
+    assert result.returncode == 0, result.stderr
+    assert "navigation" in result.stdout and "29x29" in result.stdout
+    assert "ants" in result.stdout and "36" in result.stdout
+
+
+def test_env_show_applies_overrides_and_bad_ones_exit_2():
+    result = run_metta("env", "show", "navigation", "game.max_steps=77")
+    assert result.returncode == 0, result.stderr
+    assert "max_steps: 77" in result.stdout and "# observation layers: agent," in result.stdout
+    bad = run_metta("env", "show", "navigation", "game.obs_width=8")
+    assert bad.returncode == 2 and "obs_width" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_bench_env_prints_agent_steps_per_s_as_name_value_lines():
+    result = run_metta("bench", "env", "--env", "navigation", "--seconds", "0.3", "--num-envs", "4")
+    assert result.returncode == 0, result.stderr
+    figures = dict(line.split("=", 1) for line in result.stdout.splitlines())
+    assert figures["env"] == "navigation" and figures["num_envs"] == "4" and figures["threads"] == "1"
+    assert int(figures["agent_steps_per_s"]) > 0
