@@ -95,9 +95,17 @@ def write_bytes(uri: str | Path, data: bytes, content_type: str | None = None) -
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
+        # A temp file is created 0600; give the result the mode a plain open() would have.
+        os.chmod(tmp.name, 0o666 & ~_umask())
         os.replace(tmp.name, path)
     except OSError as err:
         raise StorageError(f"{uri}: cannot write ({err.strerror})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def upload_file(path: Path, uri: str, content_type: str | None = None) -> None:
