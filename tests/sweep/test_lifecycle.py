@@ -16,7 +16,7 @@ from metta_core.config.loader import resolve
 from metta_core.config.train import TrainSettings
 from metta_core.errors import ConfigError
 from metta_core.sweep.lifecycle import eval_run, init_sweep, open_sweep, run_sweep
-from metta_core.sweep.study import Observation, SweepError
+from metta_core.sweep.study import Observation, SweepError, ask
 from metta_core.sweep.trial import TrialSpec
 
 
@@ -193,3 +193,19 @@ def test_eval_records_the_observation_of_a_hand_trained_run(write_params, runs_d
 def test_eval_of_a_missing_sweep_names_the_sweep_file(runs_dir):
     with pytest.raises(SweepError, match=r"sweep ghost: .*ghost/sweep.yaml not found"):
         eval_run("ghost", "r", runs_dir=runs_dir, evaluate=lambda run, config, metric: Observation(0.0))
+
+
+def test_eval_records_the_observation_of_a_trial_left_open(write_params, runs_dir):
+    init_sweep("open", write_params(), runs_dir=runs_dir, node=0)
+    _, study = open_sweep("open", runs_dir=runs_dir)
+    trial = ask(study)  # the centre, as a worker takes it before training "open.t0"
+    trial.set_user_attr("run", "open.t0")
+
+    outcome = eval_run(
+        "open", "open.t0", runs_dir=runs_dir, evaluate=lambda run, config, metric: Observation(0.4)
+    )
+
+    _, study = open_sweep("open", runs_dir=runs_dir)
+    assert outcome.number == trial.number == 0
+    assert study.trials[0].state == optuna.trial.TrialState.COMPLETE and study.trials[0].values == [0.4]
+    assert len(study.trials) == 1
