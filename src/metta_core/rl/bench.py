@@ -15,6 +15,7 @@ from metta_core.config.train import TrainSettings
 from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
 from metta_core.rl.advantage import compute_gae
 from metta_core.rl.buffer import RolloutBuffer
+from metta_core.rl.distributed import resolve_device
 from metta_core.rl.rollout import RolloutCarry, bootstrap_value, collect_rollout
 from metta_core.rl.trainer import rollout_horizon, torch_threads
 from metta_core.rl.update import optimise
@@ -27,11 +28,7 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
     config = settings.trainer
     torch.set_num_threads(torch_threads(config.torch_threads, 1))
     torch.manual_seed(settings.seed)
-    device = torch.device(
-        "cuda"
-        if settings.device == "auto" and torch.cuda.is_available()
-        else settings.device.replace("auto", "cpu")
-    )
+    device = resolve_device(settings.device, local_rank=0)
     env = VecEnv(settings.env, num_envs=config.num_envs, seed=settings.seed, threads=config.env_threads)
     spec = PolicySpec.from_env(env)
     policy = MettaPolicy(spec, settings.agent).to(device)

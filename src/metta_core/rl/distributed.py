@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 
+from metta_core.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Distributed:
@@ -41,16 +43,23 @@ class Distributed:
 def setup(device: str) -> tuple[Distributed, torch.device]:
     """Join the process group if torchrun started us; returns this rank's identity and device."""
     info = Distributed.from_environment()
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and info.enabled:
-        device = f"cuda:{info.local_rank}"
-    torch_device = torch.device(device)
+    torch_device = resolve_device(device, info.local_rank)
     if torch_device.type == "cuda":
         torch.cuda.set_device(torch_device)
     if info.enabled and not dist.is_initialized():
         dist.init_process_group(backend="nccl" if torch_device.type == "cuda" else "gloo")
     return info, torch_device
+
+
+def resolve_device(name: str, local_rank: int) -> torch.device:
+    """`auto` -> cuda when present; a bare `cuda` -> this rank's GPU (`cuda:LOCAL_RANK`)."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError(f"device: '{name}' asked for, but torch sees no CUDA device (use --device cpu)")
+    if name == "cuda":
+        name = f"cuda:{local_rank}"
+    return torch.device(name)
 
 
 def teardown() -> None:

@@ -32,7 +32,7 @@ def optimise(
     epochs_run = 0
     for _ in range(config.update_epochs):
         epochs_run += 1
-        order = torch.randperm(buffer.num_segments, generator=generator).to(buffer.obs.device)
+        order = torch.randperm(buffer.num_segments, generator=generator, device=generator.device)
         epoch_kl = torch.zeros((), device=buffer.obs.device)
         epoch_steps = 0
         for start in range(0, buffer.num_segments - segments_per_minibatch + 1, segments_per_minibatch):
