@@ -125,10 +125,6 @@ class PolicyStore:
 
     def _download_wandb(self, uri: str) -> Path:
         """Fetch a wandb artifact into the cache; returns the directory holding its .pt files."""
-        try:
-            import wandb
-        except ImportError:
-            raise PolicyError(f"{uri}: wandb:// needs wandb: pip install 'metta[wandb]'") from None
         rest = uri[len("wandb://") :]
         if rest.startswith("run/"):
             # The trainer logs each run's checkpoints as a model artifact named after the run.
@@ -143,6 +139,10 @@ class PolicyStore:
                 )
             path = rest if ":" in rest else f"{rest}:latest"
         target = self.cache_dir / "wandb" / path.replace("/", "__").replace(":", "__")
+        try:
+            import wandb
+        except ImportError:
+            raise PolicyError(f"{uri}: wandb:// needs wandb: pip install 'metta[wandb]'") from None
         try:
             artifact = wandb.Api().artifact(path, type="model")
             artifact.download(root=str(target))
