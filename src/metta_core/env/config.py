@@ -234,6 +234,12 @@ class EnvConfig(Section):
     description: str = ""
     game: GameConfig = Field(default_factory=GameConfig)
     map: MapConfig
+    map_pool_size: int = Field(
+        100,
+        ge=0,
+        description="Episodes draw their map from this many maps built (once, lazily) from the seeded "
+        "builder; 0 builds a fresh map for every episode. Keeps resets cheap when building is slow.",
+    )
 
     @model_validator(mode="after")
     def _agents_match(self) -> EnvConfig:

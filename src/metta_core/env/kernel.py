@@ -534,24 +534,34 @@ def write_observations(
     """Write each agent's window (obs is flat: `(total_agents, C * H * W)`) and global features.
 
     Most cells are empty, so the window is zeroed and only occupied cells are copied: the
-    occupancy test reads one int per cell instead of C bytes.
+    occupancy test reads one int per cell instead of C bytes. Flat indexing keeps the inner loops
+    free of stride arithmetic.
     """
     plane = obs_height * obs_width
     pad_y = obs_height // 2
     pad_x = obs_width // 2
+    grid_width = grid.shape[1]
+    flat_grid = grid.reshape(-1)
+    flat_feat = feat.reshape(-1)
     for a in range(agents.shape[0]):
         row = first_row + a
         out = obs[row]
-        for k in range(out.shape[0]):
-            out[k] = 0
-        y0 = agents[a, AG_ROW] - pad_y
-        x0 = agents[a, AG_COL] - pad_x
+        out[:] = 0
+        top_left = (agents[a, AG_ROW] - pad_y) * grid_width + agents[a, AG_COL] - pad_x
         for r in range(obs_height):
+            cell = top_left + r * grid_width
+            base = r * obs_width
             for q in range(obs_width):
-                if grid[y0 + r, x0 + q] >= 0:
-                    base = r * obs_width + q
-                    for c in range(NUM_LAYERS):
-                        out[c * plane + base] = feat[y0 + r, x0 + q, c]
+                if flat_grid[cell + q] >= 0:
+                    source = (cell + q) * NUM_LAYERS
+                    target = base + q
+                    if flat_feat[source + LAYER_WALL]:
+                        # Walls, the commonest objects, have just these two layers set.
+                        out[target + LAYER_WALL * plane] = 1
+                        out[target + LAYER_TYPE * plane] = WALL + 1
+                    else:
+                        for c in range(NUM_LAYERS):
+                            out[target + c * plane] = flat_feat[source + c]
         global_obs[row, 0] = progress
         global_obs[row, 1] = agents[a, AG_ACTION]
         global_obs[row, 2] = agents[a, AG_ARG]

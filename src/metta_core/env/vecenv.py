@@ -68,6 +68,10 @@ class GridSnapshot:
     agents: list[dict] = field(default_factory=list)
 
 
+#: The seed stream of the map pool (no env has this index).
+POOL_STREAM = 0xFFFFFFFF
+
+
 def episode_seed(seed: int, env_index: int, episode: int) -> int:
     """A 63-bit seed for episode `episode` of env `env_index` (independent streams per pair)."""
     state = np.random.SeedSequence([seed & 0xFFFFFFFFFFFFFFFF, env_index, episode]).generate_state(
@@ -120,6 +124,7 @@ class VecEnv:
     # ---- maps and seeds -------------------------------------------------------------------
     def _seed_episodes(self, seed: int) -> None:
         self.seed = seed
+        self._map_pool: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._episode_index = np.zeros(self.num_envs, dtype=np.int64)
         self._current_seed = np.zeros(self.num_envs, dtype=np.int64)
         first = [self._build_map(e, 0) for e in range(self.num_envs)]
@@ -150,12 +155,34 @@ class VecEnv:
         if self._fixed_map is not None:
             return (*self._fixed_map, ep_seed)
         map_config = self.config.map
+        pool_size = self.config.map_pool_size
+        if pool_size:
+            # Map i of the pool depends only on (seed, i), so which episodes share a map does not
+            # depend on the order in which envs finish: runs stay reproducible.
+            return (*self._pool_map(ep_seed % pool_size), ep_seed)
         grid = build_map(map_config, np.random.default_rng(ep_seed))
         types, teams = encode_map(grid, self.num_agents, f"map of env {self.config.name!r}")
         if map_config.builder == "ascii" or getattr(map_config, "seed", None) is not None:
             # The same map every episode: build it once.
             self._fixed_map = (types, teams)
         return types, teams, ep_seed
+
+    def fill_map_pool(self) -> int:
+        """Build every map of the pool now instead of on first use; returns the pool's size."""
+        pool_size = self.config.map_pool_size if self._fixed_map is None else 0
+        for index in range(pool_size):
+            self._pool_map(index)
+        return pool_size
+
+    def _pool_map(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        from metta_core.maps.build import build_map
+
+        if index not in self._map_pool:
+            grid = build_map(
+                self.config.map, np.random.default_rng(episode_seed(self.seed, POOL_STREAM, index))
+            )
+            self._map_pool[index] = encode_map(grid, self.num_agents, f"map of env {self.config.name!r}")
+        return self._map_pool[index]
 
     def _stage_map(self, env_index: int, types: np.ndarray, teams: np.ndarray, ep_seed: int) -> None:
         st = self._state
