@@ -78,3 +78,24 @@ def test_each_env_gets_its_own_map_and_each_episode_a_new_one():
     assert len(seeds) == 2
     later = env.snapshot(0)
     assert [o["row"] for o in later.objects] != [o["row"] for o in first[0].objects]
+
+
+def test_without_a_map_pool_every_episode_builds_a_fresh_map():
+    env = VecEnv(load_env_config("arena", ["game.max_steps=1", "map_pool_size=0"]), seed=4)
+    maps = []
+    for _ in range(3):
+        maps.append(sorted((o["row"], o["col"]) for o in env.snapshot().objects if o["type_name"] == "altar"))
+        env.step(np.zeros((env.total_agents, 2), dtype=np.int32))
+    assert maps[0] != maps[1] != maps[2]
+
+
+def test_map_pool_limits_distinct_maps_and_fill_map_pool_builds_them():
+    env = VecEnv(load_env_config("navigation", ["game.max_steps=1", "map_pool_size=2"]), num_envs=4, seed=4)
+    assert env.fill_map_pool() == 2
+    layouts = set()
+    for _ in range(6):
+        layouts.add(
+            tuple(sorted((o["row"], o["col"]) for o in env.snapshot().objects if o["type_name"] == "altar"))
+        )
+        env.step(np.zeros((env.total_agents, 2), dtype=np.int32))
+    assert len(layouts) == 2
