@@ -250,24 +250,29 @@ class VecEnv:
     def _collect_episodes(self) -> None:
         st = self._state
         ended = np.flatnonzero(st.ended)
-        for e in ended:
-            e = int(e)
-            stats = st.ended_stats[e]
+        # One tolist() per array: converting numpy scalars one by one costs more than the episode.
+        all_stats = st.ended_stats[ended].tolist()
+        all_rewards = st.ended_reward[ended].tolist()
+        all_raw = st.ended_raw[ended].tolist()
+        all_teams = st.ended_team[ended].tolist()
+        lengths = st.ended_length[ended].tolist()
+        names = self.stat_names
+        for k, e in enumerate(ended.tolist()):
+            raw = all_raw[k]
+            agent_stats = []
+            for a, row in enumerate(all_stats[k]):
+                counters = dict(zip(names, row, strict=True))
+                counters["reward"] = raw[a]
+                agent_stats.append(counters)
             self._episodes.append(
                 EpisodeStats(
                     env_index=e,
                     episode_seed=int(self._current_seed[e]),
-                    length=int(st.ended_length[e]),
-                    rewards=[float(r) for r in st.ended_reward[e]],
-                    raw_rewards=[float(r) for r in st.ended_raw[e]],
-                    agent_stats=[
-                        {
-                            **dict(zip(self.stat_names, map(float, stats[a]), strict=True)),
-                            "reward": float(st.ended_raw[e, a]),
-                        }
-                        for a in range(self.num_agents)
-                    ],
-                    agent_teams=[int(t) for t in st.ended_team[e]],
+                    length=lengths[k],
+                    rewards=all_rewards[k],
+                    raw_rewards=raw,
+                    agent_stats=agent_stats,
+                    agent_teams=all_teams[k],
                 )
             )
         mask = np.zeros(self.num_envs, dtype=np.bool_)
