@@ -62,13 +62,14 @@ def rollout_horizon(batch_size: int, total_agents: int, bptt_horizon: int) -> in
 def torch_threads(requested: int, world_size: int) -> int:
     """Threads for torch's intra-op pool: the request, or this process's share of the cores.
 
-    On a machine already busy with other work (load average at or above the core count), one
-    thread: OpenMP threads that spin waiting for a core made updates several times slower there.
+    On a machine already busy with other work (load average at or above half the cores), one
+    thread: on a shared 2-core machine, two OpenMP threads competing with other processes made
+    updates 2-7x slower than one thread (`metta bench train`, docs/training.md).
     """
     if requested:
         return requested
     cores = os.cpu_count() or 1
-    if hasattr(os, "getloadavg") and os.getloadavg()[0] >= cores:
+    if hasattr(os, "getloadavg") and os.getloadavg()[0] >= cores / 2:
         return 1
     return max(1, cores // world_size)
 
