@@ -3,4 +3,4 @@
 # envs with its own seed, gradients are all-reduced (nccl on CUDA, gloo on CPU), rank 0 writes.
 set -euo pipefail
 torchrun --standalone --nproc_per_node="${NPROC:-2}" -m metta_cli train \
-  --env navigation --run "${RUN:-ddp-navigation}" "$@"
+  --env navigation "run=${RUN:-ddp-navigation}" "$@"
