@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-METTA = [sys.executable, "-m", "metta_cli"]
-
 
 @pytest.fixture(autouse=True)
 def _offline_and_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,11 +66,3 @@ def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, request: pytest
     name = "metta-" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
     return name
-
-
-def run_metta(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300):
-    """Run the real `metta` command in a subprocess; returns the CompletedProcess."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [*METTA, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout, check=False
-    )

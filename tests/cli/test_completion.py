@@ -12,13 +12,18 @@ from metta_cli.common import complete_preset
 def _complete(shell: str, words: str) -> str:
     env = {**os.environ, "_METTA_COMPLETE": f"complete_{shell}"}
     if shell == "bash":
-        env |= {"COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+        env |= {
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+        }
     else:
         env |= {"_TYPER_COMPLETE_ARGS": words}
         if shell == "fish":
             env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
     code = "import sys; sys.argv[0] = 'metta'; from metta_cli.app import main; main()"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False).stdout
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    ).stdout
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

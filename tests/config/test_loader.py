@@ -51,8 +51,12 @@ def test_defaults_apply_when_no_source_sets_a_value():
 def test_each_source_overrides_the_one_below(tmp_path: Path, presets):
     config = tmp_path / "c.yaml"
     config.write_text("seed: 2\nrun: from-file\noptimizer: {epochs: 7, learning_rate: 0.2}\n")
-    environ = {"METTA_SEED": "1", "METTA_RUN": "from-env", "METTA_OPTIMIZER__EPOCHS": "5",
-               "METTA_GAME__MAX_STEPS": "70"}
+    environ = {
+        "METTA_SEED": "1",
+        "METTA_RUN": "from-env",
+        "METTA_OPTIMIZER__EPOCHS": "5",
+        "METTA_GAME__MAX_STEPS": "70",
+    }
     settings = resolve(
         Settings,
         environ=environ,

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-
-def run_metta(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "metta_cli", *args], capture_output=True, text=True, timeout=300, check=False
-    )
+from metta_testing import run_metta
 
 
 def test_env_list_shows_every_preset_with_agents_and_map_size():

@@ -7,9 +7,6 @@ Successful runs go through Typer's runner in this process; the exit-code-2 paths
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 
 import boto3
 import pytest
@@ -19,21 +16,9 @@ from typer.testing import CliRunner
 
 from metta_cli.app import app
 from metta_core.maps.mapfile import read_map
+from metta_testing import run_metta
 
 runner = CliRunner()
-
-
-def run_metta(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    """The real `metta` in a subprocess (as tests/conftest.py's helper, which importlib mode hides)."""
-    return subprocess.run(
-        [sys.executable, "-m", "metta_cli", *args],
-        cwd=cwd,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def invoke(*args: str):

@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from metta_testing import run_metta
 
 #: Agent 0 at (2, 2), agent 1 at (4, 6), both facing up.
 TINY_MAP = [
@@ -51,16 +50,4 @@ def tiny_env_config(tiny_env_file: Path):
 @pytest.fixture
 def metta_cli():
     """`metta_cli(*args, cwd=..., timeout=...)`: the real `metta` in a subprocess."""
-
-    def run(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "metta_cli", *args],
-            cwd=cwd,
-            env=dict(os.environ),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    return run
+    return run_metta

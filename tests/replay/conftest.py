@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from metta_testing import run_metta
 
 #: Agent 0 starts at (2, 2) facing up with an empty cell above it; agent 1 at (4, 6).
 TINY_ENV_YAML = """\
@@ -122,16 +121,4 @@ def hand_replay() -> dict:
 @pytest.fixture
 def metta_cli():
     """`metta_cli(*args, cwd=..., timeout=...)`: the real `metta` in a subprocess."""
-
-    def run(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "metta_cli", *args],
-            cwd=cwd,
-            env=dict(os.environ),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    return run
+    return run_metta

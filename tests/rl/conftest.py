@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -44,16 +41,3 @@ def settings_for(tmp_path):
         return tiny_settings(tmp_path / "runs", *extra, run=run, total=total)
 
     return make
-
-
-def run_metta(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """The real `metta` command in a subprocess (as tests/conftest.py's helper does)."""
-    return subprocess.run(
-        [sys.executable, "-m", "metta_cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=dict(os.environ),
-    )

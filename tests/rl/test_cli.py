@@ -12,8 +12,9 @@ import pytest
 
 from metta_core.policy.checkpoint import load_checkpoint
 from metta_core.policy.store import PolicyStore
+from metta_testing import run_metta
 
-from .conftest import TINY, run_metta
+from .conftest import TINY
 
 
 def test_invalid_settings_exit_2_naming_every_field(tmp_path):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from metta_testing import run_metta
 
 WORKER = Path(__file__).parent / "quadratic_worker.py"
 _spec = importlib.util.spec_from_file_location("sweep_quadratic_worker", WORKER)
@@ -56,22 +55,6 @@ def runs_dir(tmp_path: Path) -> Path:
     path = tmp_path / "runs"
     path.mkdir()
     return path
-
-
-def run_metta(
-    *args: str, cwd: Path, env: dict | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    """The real `metta` command in a subprocess (the root conftest's helper is not importable
-    under --import-mode=importlib)."""
-    return subprocess.run(
-        [sys.executable, "-m", "metta_cli", *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.fixture
