@@ -53,3 +53,11 @@ def test_preset_completion_lists_shipped_presets(tmp_path, monkeypatch):
         (tmp_path / "env" / f"{name}.yaml").write_text("{}\n")
     monkeypatch.setattr(presets, "CONFIGS_DIR", tmp_path)
     assert complete_preset("env")("a") == ["ants", "arena"]
+
+
+def test_train_env_option_completes_shipped_env_presets():
+    from metta_core.config.presets import preset_names
+
+    expected = [name for name in preset_names("env") if name.startswith("a")]
+    assert len(expected) >= 3
+    assert _complete("bash", "metta train --env a").split() == expected
