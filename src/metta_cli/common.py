@@ -25,7 +25,9 @@ def complete_preset(section: str):
 
 ConfigFileOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="A YAML file of settings (any subset of `metta config show` output)."),
+    typer.Option(
+        "--config", "-c", help="A YAML file of settings (any subset of `metta config show` output)."
+    ),
 ]
 OverridesArgument = Annotated[
     list[str] | None,

@@ -20,13 +20,20 @@ def _complete_schema(incomplete: str) -> list[str]:
 
 SchemaOption = Annotated[
     str | None,
-    typer.Option("--schema", help="Schema of the file (guessed from its folder or keys).", autocompletion=_complete_schema),
+    typer.Option(
+        "--schema",
+        help="Schema of the file (guessed from its folder or keys).",
+        autocompletion=_complete_schema,
+    ),
 ]
 
 
 @app.command("show")
 def show(
-    target: Annotated[str, typer.Argument(help="A command (train, sim, ...) or a YAML file.", autocompletion=_complete_schema)],
+    target: Annotated[
+        str,
+        typer.Argument(help="A command (train, sim, ...) or a YAML file.", autocompletion=_complete_schema),
+    ],
     overrides: OverridesArgument = None,
     schema: SchemaOption = None,
 ) -> None:
@@ -58,7 +65,9 @@ def validate(
 
 @app.command("schema")
 def schema(
-    name: Annotated[str, typer.Argument(help="train, sim, env, agent, trainer, ...", autocompletion=_complete_schema)],
+    name: Annotated[
+        str, typer.Argument(help="train, sim, env, agent, trainer, ...", autocompletion=_complete_schema)
+    ],
 ) -> None:
     """Print the JSON schema of a command's settings or of a section (for editors)."""
     from metta_core.config.inspect import json_schema

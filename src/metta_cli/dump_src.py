@@ -14,7 +14,9 @@ def command(
         list[str] | None,
         typer.Option("--extensions", "-e", help="File extensions to keep (repeat, or space-separated)."),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Write <file: path>...</file> blocks for every matching file, skipping binary, hidden and ignored files."""
     from metta_core.dump_src import DEFAULT_EXTENSIONS, dump_sources

@@ -49,21 +49,23 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def iter_source_files(paths: Iterable[Path | str], extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[Path]:
+def iter_source_files(
+    paths: Iterable[Path | str], extensions: Iterable[str] = DEFAULT_EXTENSIONS
+) -> Iterator[Path]:
     wanted = {e if e.startswith(".") else f".{e}" for e in extensions}
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise MettaError(f"{root}: no such file or directory")
         candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        candidates = [
-            p for p in candidates if p.suffix in wanted and (p == root or not _is_hidden(p, root))
-        ]
+        candidates = [p for p in candidates if p.suffix in wanted and (p == root or not _is_hidden(p, root))]
         ignored = _git_ignored([p.resolve() for p in candidates])
         yield from (p for p in candidates if p.resolve() not in ignored)
 
 
-def dump_sources(paths: Iterable[Path | str], extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[str]:
+def dump_sources(
+    paths: Iterable[Path | str], extensions: Iterable[str] = DEFAULT_EXTENSIONS
+) -> Iterator[str]:
     """Yield one `<file: path>` block per readable text file."""
     for path in iter_source_files(paths, extensions):
         text = _read_text(path)
