@@ -7,6 +7,7 @@ over whole epochs after a warm-up epoch (numba compilation, allocator warm-up). 
 
 from __future__ import annotations
 
+import os
 import time
 
 import torch
@@ -17,7 +18,7 @@ from metta_core.rl.advantage import compute_gae
 from metta_core.rl.buffer import RolloutBuffer
 from metta_core.rl.distributed import resolve_device
 from metta_core.rl.rollout import RolloutCarry, bootstrap_value, collect_rollout
-from metta_core.rl.trainer import rollout_horizon, torch_threads
+from metta_core.rl.trainer import rollout_horizon
 from metta_core.rl.update import optimise
 
 
@@ -26,7 +27,9 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
     from metta_core.env.vecenv import VecEnv
 
     config = settings.trainer
-    torch.set_num_threads(torch_threads(config.torch_threads, 1))
+    # Every core unless asked otherwise: the training heuristic that drops to one thread on a busy
+    # machine would make figures from different runs incomparable.
+    torch.set_num_threads(config.torch_threads or os.cpu_count() or 1)
     torch.manual_seed(settings.seed)
     device = resolve_device(settings.device, local_rank=0)
     env = VecEnv(settings.env, num_envs=config.num_envs, seed=settings.seed, threads=config.env_threads)
