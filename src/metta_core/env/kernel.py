@@ -11,8 +11,8 @@ numba reference-counts every array taken out of a tuple, and in the hot loop tha
 cost more than the game itself. Positions are stored in padded grid coordinates.
 
 Order of one step (per environment):
-1. the step counter advances; converter timers tick (finish conversions, cool down, start new
-   conversions);
+1. the step counter advances; the timers of converters that are converting or cooling down tick
+   (finish conversions, cool down, start new conversions);
 2. the agents are shuffled with the env's own xorshift generator; attacks resolve first in that
    order, then every other action in the same order;
 3. rewards (from inventory changes, capped per item, minus failure penalties) are shared within
@@ -126,6 +126,8 @@ class State(NamedTuple):
     num_objects: np.ndarray  # int32 (N,)
     converters: np.ndarray  # int32 (N, M): object ids of converters
     num_converters: np.ndarray  # int32 (N,)
+    active: np.ndarray  # int32 (N, M): ids of the converters converting or cooling down
+    num_active: np.ndarray  # int32 (N,)
     agents: np.ndarray  # int32 (N, A, AGENT_FIELDS)
     agent_inventory: np.ndarray  # int32 (N, A, I)
     agent_rewards: np.ndarray  # float32 (N, A, REWARD_FIELDS)
@@ -232,10 +234,19 @@ def try_start_conversion(objects, items, recipes, type_params, o) -> bool:
 
 
 @njit(cache=True)
-def tick_converters(objects, items, converters, num_converters, recipes, type_params, feat) -> None:
-    """Advance every converter's timers by one tick (the start of a step, before actions)."""
-    for k in range(num_converters):
-        o = converters[k]
+def tick_converters(objects, items, active, num_active, recipes, type_params, feat) -> int:
+    """Advance the timers of the active converters by one tick (the start of a step, before
+    actions); returns how many stay active, compacted at the front of `active`.
+
+    Only converters that are converting or cooling down are visited: an idle converter that
+    failed to start cannot start until an action changes what it holds, and `put_items` /
+    `get_items` try to start it right then (and add it to `active`). So skipping idle ones gives
+    exactly the result of ticking every converter, at a cost proportional to what is running
+    (navigation's altars, for instance, never restart, so its envs tick nothing).
+    """
+    kept = 0
+    for k in range(num_active):
+        o = active[k]
         t = objects[o, OB_TYPE]
         changed = False
         if objects[o, OB_CONVERTING] > 0:
@@ -251,6 +262,10 @@ def tick_converters(objects, items, converters, num_converters, recipes, type_pa
             changed = True
         if changed:
             write_object_cell(feat, objects[o, OB_ROW], objects[o, OB_COL], objects, items, type_params, o)
+        if objects[o, OB_CONVERTING] > 0 or objects[o, OB_COOLDOWN] > 0:
+            active[kept] = o
+            kept += 1
+    return kept
 
 
 @njit(cache=True)
@@ -296,7 +311,7 @@ def find_attack_target(grid, objects, agents, a, arg) -> int:
 @njit(cache=True)
 def act(  # one branch per action keeps the hot path in one function
     grid, feat, objects, items, agents, inv, rewards, earned, stats, ru_recipes, ru_type_params, ru_limits,
-    ru_reward, ru_reward_max, ru_attack_cost, freeze, defense, kind, a, arg,
+    ru_reward, ru_reward_max, ru_attack_cost, freeze, defense, kind, a, arg, active, num_active, e,
 ) -> bool:  # fmt: skip
     """Perform one valid action of an unfrozen agent; returns whether it succeeded."""
     if kind == A_NOOP:
@@ -384,7 +399,10 @@ def act(  # one branch per action keeps the hot path in one function
         if moved == 0:
             return False
         stats[a, STAT_USED + t - FIRST_USABLE_TYPE] += 1
-        try_start_conversion(objects, items, ru_recipes, ru_type_params, o)
+        if try_start_conversion(objects, items, ru_recipes, ru_type_params, o):
+            # It was idle (so not in the list) and now has a timer to tick.
+            active[num_active[e]] = o
+            num_active[e] += 1
         write_object_cell(feat, gy, gx, objects, items, ru_type_params, o)
         return True
     if kind == A_ATTACK:
@@ -458,8 +476,9 @@ def act(  # one branch per action keeps the hot path in one function
 
 @njit(cache=True)
 def reset_env(
-    grid, feat, map_size, objects, items, num_objects, converters, num_converters, agents, inv, rewards, earned,
-    stats, step_count, rng, next_type, next_team, next_size, next_seed, ru_recipes, ru_type_params, e, pad_y, pad_x,
+    grid, feat, map_size, objects, items, num_objects, converters, num_converters, active, num_active, agents, inv,
+    rewards, earned, stats, step_count, rng, next_type, next_team, next_size, next_seed, ru_recipes, ru_type_params,
+    e, pad_y, pad_x,
 ) -> None:  # fmt: skip
     """Start a new episode in env `e` (arrays are env `e`'s, except the N-long ones) from its
     prepared next map and seed."""
@@ -515,8 +534,13 @@ def reset_env(
     inv[:, :] = 0
     earned[:, :] = 0.0
     stats[:, :] = 0.0
+    count_active = 0
     for k in range(count_converters):
-        try_start_conversion(objects, items, ru_recipes, ru_type_params, converters[k])
+        o = converters[k]
+        if try_start_conversion(objects, items, ru_recipes, ru_type_params, o):
+            active[count_active] = o
+            count_active += 1
+    num_active[e] = count_active
     for o in range(n):
         if objects[o, OB_TYPE] == AGENT:
             write_agent_cell(feat, objects[o, OB_ROW], objects[o, OB_COL], agents, inv, objects[o, OB_AGENT])
@@ -622,7 +646,8 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
 
     st.ended[e] = 0
     st.step_count[e] += 1
-    tick_converters(objects, items, st.converters[e], st.num_converters[e], recipes, type_params, feat)
+    active = st.active[e]
+    st.num_active[e] = tick_converters(objects, items, active, st.num_active[e], recipes, type_params, feat)
 
     for a in range(num_agents):
         order[a] = a
@@ -661,7 +686,7 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
             else:
                 success = act(
                     grid, feat, objects, items, agents, inv, rewards, earned, stats, recipes, type_params, limits,
-                    item_reward, item_reward_max, attack_cost, freeze, defense, kind, a, arg,
+                    item_reward, item_reward_max, attack_cost, freeze, defense, kind, a, arg, active, st.num_active, e,
                 )  # fmt: skip
             if success:
                 stats[a, STAT_ACTION + 2 * kind] += 1
@@ -687,9 +712,9 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
             st.ended_team[e, a] = agents[a, AG_TEAM]
         st.ended_stats[e] = stats
         reset_env(
-            grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters, agents,
-            inv, rewards, earned, stats, st.step_count, rng, st.next_type[e], st.next_team[e], st.next_size[e],
-            st.next_seed, recipes, type_params, e, obs_height // 2, obs_width // 2,
+            grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters,
+            st.active[e], st.num_active, agents, inv, rewards, earned, stats, st.step_count, rng, st.next_type[e],
+            st.next_team[e], st.next_size[e], st.next_seed, recipes, type_params, e, obs_height // 2, obs_width // 2,
         )  # fmt: skip
     progress = st.step_count[e] / params[PARAM_MAX_STEPS]
     write_observations(
@@ -738,9 +763,9 @@ def reset_envs(st, ru, mask, obs, global_obs) -> None:
         if mask[e]:
             reset_env(
                 st.grid[e], st.features[e], st.map_size[e], st.objects[e], st.object_items[e], st.num_objects,
-                st.converters[e], st.num_converters, st.agents[e], st.agent_inventory[e], st.agent_rewards[e],
-                st.agent_earned[e], st.stats[e], st.step_count, st.rng, st.next_type[e], st.next_team[e],
-                st.next_size[e], st.next_seed, ru.recipes, ru.type_params, e, obs_height // 2, obs_width // 2,
+                st.converters[e], st.num_converters, st.active[e], st.num_active, st.agents[e],
+                st.agent_inventory[e], st.agent_rewards[e], st.agent_earned[e], st.stats[e], st.step_count, st.rng,
+                st.next_type[e], st.next_team[e], st.next_size[e], st.next_seed, ru.recipes, ru.type_params, e, obs_height // 2, obs_width // 2,
             )  # fmt: skip
             write_observations(
                 st.grid[e], st.features[e], st.agents[e], st.agent_rewards[e], obs, global_obs, e * num_agents,

@@ -140,6 +140,8 @@ def allocate_state(
         num_objects=i32(n),
         converters=i32(n, m),
         num_converters=i32(n),
+        active=i32(n, m),
+        num_active=i32(n),
         agents=i32(n, a, AGENT_FIELDS),
         agent_inventory=i32(n, a, NUM_ITEMS),
         agent_rewards=f32(n, a, REWARD_FIELDS),
@@ -169,7 +171,7 @@ def grow_state(state: State, height: int, width: int, obs_height: int, obs_width
     bigger = allocate_state(n, a, height, width, obs_height, obs_width)
     for name in State._fields:
         old, new = getattr(state, name), getattr(bigger, name)
-        if name in ("objects", "object_items", "converters"):
+        if name in ("objects", "object_items", "converters", "active"):
             new[:, : old.shape[1]] = old
         elif name in ("grid", "features", "next_type", "next_team"):
             new[:, : old.shape[1], : old.shape[2]] = old
