@@ -66,3 +66,23 @@ def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch, request: pytest
     name = "metta-" + "".join(c for c in request.node.name.lower() if c.isalnum())[:40]
     boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture
+def metta_inprocess(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch):
+    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr).
+    Much faster than a subprocess; the error handling is the real one."""
+    from metta_cli.app import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["metta", *args])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

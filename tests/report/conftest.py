@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 import pytest
@@ -65,25 +64,6 @@ def run_stats(tmp_path_factory):
         db.add_episodes(sim_id, episodes(4, 0.0), ["random", "random"])
         db.add_policy_metadata("random", {"uri": "random"})
     return path
-
-
-@pytest.fixture
-def metta_inprocess(capsys, monkeypatch):
-    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr)."""
-    from metta_cli.app import main
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["metta", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture(scope="module")

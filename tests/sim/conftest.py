@@ -165,27 +165,6 @@ def tiny_suite(tmp_path):
 
 
 @pytest.fixture
-def metta_inprocess(capsys, monkeypatch):
-    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr)."""
-    import sys
-
-    from metta_cli.app import main
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["metta", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-@pytest.fixture
 def checkpoint_run(tmp_path, tiny_suite):
     """A run directory with untrained checkpoints at epochs 1-3 (metadata scores 0.5, 0.9, 0.7)
     whose network fits the tiny suite's navigation env."""

@@ -75,25 +75,3 @@ def metta():
         )
 
     return run
-
-
-@pytest.fixture
-def metta_inprocess(capsys, monkeypatch):
-    """Run `metta` in this process (as `metta_cli.app.main`): returns (exit code, stdout, stderr).
-    Much faster than a subprocess; error handling is the real one."""
-    import sys
-
-    from metta_cli.app import main
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["metta", *args])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
