@@ -23,6 +23,15 @@ def complete_preset(section: str):
     return complete
 
 
+EnvPresetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--env", "-e", help="Env preset or YAML file (default arena).", autocompletion=complete_preset("env")
+    ),
+]
+AgentsOption = Annotated[int | None, typer.Option("--agents", help="Agents in the env.")]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")]
+
 ConfigFileOption = Annotated[
     Path | None,
     typer.Option(

@@ -8,20 +8,20 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, console, resolve_settings
+from metta_cli.common import (
+    AgentsOption,
+    ConfigFileOption,
+    EnvPresetOption,
+    OverridesArgument,
+    SeedOption,
+    console,
+    resolve_settings,
+)
 from metta_cli.replay import ExitAfterOption, HostOption, OpenOption, PortOption, announce
 
 
 def command(
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env",
-            "-e",
-            help="Env preset or YAML file (default arena).",
-            autocompletion=complete_preset("env"),
-        ),
-    ] = None,
+    env: EnvPresetOption = None,
     policy: Annotated[
         str | None,
         typer.Option("--policy", "-p", help="Policy of the other agents: random, simple, or a URI."),
@@ -32,8 +32,8 @@ def command(
     output: Annotated[
         str | None, typer.Option("--output", help="Replay file (default replays/play_<env>.json.gz).")
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")] = None,
-    agents: Annotated[int | None, typer.Option("--agents", help="Agents in the env.")] = None,
+    seed: SeedOption = None,
+    agents: AgentsOption = None,
     open_browser: OpenOption = None,
     host: HostOption = None,
     port: PortOption = None,

@@ -12,22 +12,21 @@ from typing import Annotated, Literal
 
 import typer
 
-from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, resolve_settings
+from metta_cli.common import (
+    AgentsOption,
+    ConfigFileOption,
+    EnvPresetOption,
+    OverridesArgument,
+    SeedOption,
+    resolve_settings,
+)
 
 #: Clears a terminal and homes the cursor, so ASCII frames replace each other in place.
 CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 
 def command(
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env",
-            "-e",
-            help="Env preset or YAML file (default arena).",
-            autocompletion=complete_preset("env"),
-        ),
-    ] = None,
+    env: EnvPresetOption = None,
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="random, simple, or a policy URI.")
     ] = None,
@@ -35,12 +34,12 @@ def command(
         Literal["ascii", "textual"] | None,
         typer.Option("--renderer", "-r", help="ascii frames or the Textual app."),
     ] = None,
-    agents: Annotated[int | None, typer.Option("--agents", help="Agents in the env.")] = None,
+    agents: AgentsOption = None,
     sleep: Annotated[
         float | None, typer.Option("--sleep", help="Seconds between frames (default 0.1).")
     ] = None,
     steps: Annotated[int | None, typer.Option("--steps", help="Steps to run (default: one episode).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")] = None,
+    seed: SeedOption = None,
     config: ConfigFileOption = None,
     overrides: OverridesArgument = None,
 ) -> None:

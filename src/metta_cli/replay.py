@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import ConfigFileOption, complete_preset, console, resolve_settings
+from metta_cli.common import (
+    AgentsOption,
+    ConfigFileOption,
+    EnvPresetOption,
+    SeedOption,
+    console,
+    resolve_settings,
+)
 
 app = typer.Typer(no_args_is_help=False)
 
@@ -39,23 +46,15 @@ def main(
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="random, simple, or a policy URI.")
     ] = None,
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env",
-            "-e",
-            help="Env preset or YAML file (default arena).",
-            autocompletion=complete_preset("env"),
-        ),
-    ] = None,
+    env: EnvPresetOption = None,
     steps: Annotated[
         int | None, typer.Option("--steps", help="Steps to record (default: one episode).")
     ] = None,
     output: Annotated[
         str | None, typer.Option("--output", help="Replay file (default replays/<env>.json.gz).")
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")] = None,
-    agents: Annotated[int | None, typer.Option("--agents", help="Agents in the env.")] = None,
+    seed: SeedOption = None,
+    agents: AgentsOption = None,
     open_browser: OpenOption = None,
     host: HostOption = None,
     port: PortOption = None,
