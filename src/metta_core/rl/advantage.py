@@ -6,7 +6,12 @@ step, so the next observation already belongs to a new episode and cannot bootst
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
+
+if TYPE_CHECKING:
+    from metta_core.rl.buffer import RolloutBuffer
 
 
 def compute_gae(
@@ -31,3 +36,9 @@ def compute_gae(
         advantages[:, t] = last
         following_value = values[:, t]
     return advantages, advantages + values
+
+
+def fill_advantages(buffer: RolloutBuffer, next_value: torch.Tensor, gamma: float, gae_lambda: float) -> None:
+    """GAE into `buffer.advantages` and the value targets into `buffer.returns`, in place."""
+    compute_gae(buffer.rewards, buffer.values, buffer.dones, next_value, gamma, gae_lambda, buffer.advantages)
+    buffer.returns.copy_(buffer.advantages + buffer.values)

@@ -14,7 +14,7 @@ import torch
 
 from metta_core.config.train import TrainSettings
 from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
-from metta_core.rl.advantage import compute_gae
+from metta_core.rl.advantage import fill_advantages
 from metta_core.rl.buffer import RolloutBuffer
 from metta_core.rl.distributed import resolve_device
 from metta_core.rl.rollout import RolloutCarry, bootstrap_value, collect_rollout
@@ -55,16 +55,7 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
         policy.eval()
         collect_rollout(env, policy, buffer, carry, pairs, generator)
         next_value = bootstrap_value(policy, carry, device)
-        compute_gae(
-            buffer.rewards,
-            buffer.values,
-            buffer.dones,
-            next_value,
-            config.gamma,
-            config.gae_lambda,
-            buffer.advantages,
-        )
-        buffer.returns.copy_(buffer.advantages + buffer.values)
+        fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
         middle = time.perf_counter()
         policy.train()
         optimise(policy, optimizer, buffer, config, generator)

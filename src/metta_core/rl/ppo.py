@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from metta_core.rl import distributed
-from metta_core.rl.advantage import compute_gae
+from metta_core.rl.advantage import fill_advantages
 from metta_core.rl.rollout import bootstrap_value, collect_rollout
 from metta_core.rl.update import optimise
 
@@ -55,16 +55,7 @@ def learn(session: TrainingSession) -> dict[str, float]:
 
         # 3. Advantages (GAE) and returns.
         next_value = bootstrap_value(policy, session.carry, device)
-        compute_gae(
-            buffer.rewards,
-            buffer.values,
-            buffer.dones,
-            next_value,
-            config.gamma,
-            config.gae_lambda,
-            buffer.advantages,
-        )
-        buffer.returns.copy_(buffer.advantages + buffer.values)
+        fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
 
         # 4. Optimise: epochs of minibatches over BPTT segments (gradients all-reduced under DDP).
         policy.train()
