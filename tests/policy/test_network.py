@@ -80,6 +80,30 @@ def test_observation_normalisers_only_grow(spec):
     assert policy.feature_max[6] == 15
 
 
+def _reference_encode(policy: MettaPolicy, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
+    """The encoder as written in the layers: normalise the input, run the conv stack as is."""
+    x = obs.float() / policy.feature_max.view(1, -1, 1, 1)
+    features = torch.cat([policy.cnn(x), global_obs / policy.global_max], dim=1)
+    return policy.encoder(features)
+
+
+def test_fast_encoder_equals_the_layers_it_rewrites():
+    # `encode` folds the normalisers into the first layer's weights and runs a second layer whose
+    # kernel covers the whole map as a linear layer (11x11); a 7x7 window keeps the convolution.
+    for size in (11, 7):
+        spec = PolicySpec((19, size, size), 4, ("noop", "move"), (0, 1))
+        policy = MettaPolicy(spec, AgentConfig(cnn_channels=(8, 16), hidden_size=32, lstm_size=8))
+        g = torch.Generator().manual_seed(size)
+        obs = torch.randint(0, 6, (5, 19, size, size), generator=g, dtype=torch.uint8)
+        global_obs = torch.rand(5, 4, generator=g)
+        policy.observe_ranges(obs, global_obs)
+        assert policy.feature_max.max() == 5
+        with torch.no_grad():
+            torch.testing.assert_close(
+                policy.encode(obs, global_obs), _reference_encode(policy, obs, global_obs), rtol=1e-5, atol=1e-5
+            )
+
+
 def test_small_windows_build_with_stride_one():
     spec = PolicySpec((19, 5, 5), 4, ("noop", "move"), (0, 1))
     policy = MettaPolicy(spec, TINY_AGENT)

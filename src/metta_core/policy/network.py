@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from metta_core.config.train import AgentConfig
 
@@ -139,15 +140,29 @@ class MettaPolicy(nn.Module):
     @torch.no_grad()
     def observe_ranges(self, obs: torch.Tensor, global_obs: torch.Tensor) -> None:
         """Widen the per-layer normalisers to cover this batch (rollouts only)."""
-        self.feature_max.copy_(torch.maximum(self.feature_max, obs.amax(dim=(0, 2, 3)).float()))
+        # The max over agents first is one contiguous pass; reducing (0, 2, 3) at once is ~10x slower.
+        per_cell = obs.amax(dim=0).flatten(1)
+        self.feature_max.copy_(torch.maximum(self.feature_max, per_cell.amax(dim=1).float()))
         if global_obs.shape[-1]:
             self.global_max.copy_(torch.maximum(self.global_max, global_obs.abs().amax(dim=0)))
 
     def encode(self, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
         """(N, C, H, W) uint8 + (N, G) float -> (N, hidden)."""
-        # channels_last makes the CPU convolutions several times faster for these small channels.
-        x = (obs.float() / self.feature_max.view(1, -1, 1, 1)).contiguous(memory_format=torch.channels_last)
-        features = self.cnn(x)
+        # channels_last makes the CPU convolutions several times faster for these small channels;
+        # one copy converts the uint8 window to float in that layout. Dividing the input by the
+        # per-layer normaliser equals dividing the first layer's weights by it (far fewer numbers).
+        x = torch.empty(obs.shape, dtype=torch.float32, device=obs.device, memory_format=torch.channels_last)
+        x.copy_(obs)
+        first, second = self.cnn[0], self.cnn[2]
+        weight = first.weight / self.feature_max.view(1, -1, 1, 1)
+        hidden = F.relu(F.conv2d(x, weight, first.bias, first.stride))
+        if tuple(hidden.shape[-2:]) == second.kernel_size:
+            # The second layer's kernel covers the whole map (3x3 for 11x11 windows): it is a linear
+            # layer over the flattened map, whose backward runs ~1.4x faster than the convolution's.
+            flat_weight = second.weight.permute(0, 2, 3, 1).flatten(1)
+            features = F.relu(F.linear(hidden.permute(0, 2, 3, 1).flatten(1), flat_weight, second.bias))
+        else:
+            features = self.cnn[2:](hidden)
         if global_obs.shape[-1]:
             features = torch.cat([features, global_obs / self.global_max], dim=1)
         return self.encoder(features)
