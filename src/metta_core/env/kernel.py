@@ -6,9 +6,9 @@ step, auto-reset those that reach `max_steps` and write observations. Nothing he
 step, calls Python, or reads configuration objects.
 
 Why the odd shapes: an agent's scalar fields are columns of one int32 array (`AG_*`), an
-object's of another (`OB_*`), and helpers receive plain per-env arrays, never the `State` tuple:
-numba reference-counts every array taken out of a tuple, and in the hot loop that bookkeeping
-cost more than the game itself. Positions are stored in padded grid coordinates.
+object's of another (`OB_*`), and helpers receive plain per-env arrays, never the `State` tuple
+(typing and passing one array is cheaper than a tuple of thirty). Positions are stored in padded
+grid coordinates.
 
 Order of one step (per environment):
 1. the step counter advances; the timers of converters that are converting or cooling down tick
@@ -18,7 +18,8 @@ Order of one step (per environment):
 3. rewards (from inventory changes, capped per item, minus failure penalties) are shared within
    teams by `group_reward_pct`;
 4. at `max_steps` the episode's stats are copied out and the env resets from its next map;
-5. observations and global features are written for every agent.
+5. observations and global features are written for every agent: whole windows for agents that
+   moved (or whose env reset), otherwise only the cells noted as changed during the step.
 
 Choices where the spec is silent:
 - A frozen agent's next `freeze_duration` actions fail (counting the current step's, if it had
@@ -61,6 +62,13 @@ from metta_core.env.layout import (
     STAT_USED,
 )
 
+# Numba's runtime reference-counts every array view and array argument through an indirect call;
+# in this kernel, which passes many arrays to small functions, that bookkeeping cost more than the
+# game itself (navigation steps ran 1.8x faster without it). Nothing here allocates, so it is off.
+# `_nrt` is numba's own switch for that runtime (its tests use it); an allocation slipped in later
+# fails to compile with "NRT required but not enabled" rather than misbehaving.
+KERNEL = {"cache": True, "_nrt": False}
+
 # Table ids, repeated as literals so the kernel never imports Python tables at run time.
 AGENT = 0
 WALL = 1
@@ -75,7 +83,8 @@ A_NOOP, A_MOVE, A_ROTATE, A_PUT, A_GET, A_ATTACK, A_SWAP, A_COLOR = 0, 1, 2, 3, 
 # Columns of the agents array.
 AG_ROW, AG_COL, AG_ORIENTATION, AG_FROZEN, AG_COLOR, AG_TEAM = 0, 1, 2, 3, 4, 5
 AG_ACTION, AG_ARG, AG_SUCCESS, AG_OBJECT = 6, 7, 8, 9
-AGENT_FIELDS = 10
+AG_OBS_ROW, AG_OBS_COL = 10, 11  # where the agent stood when its window was last written whole
+AGENT_FIELDS = 12
 # Columns of the objects array.
 OB_TYPE, OB_ROW, OB_COL, OB_AGENT, OB_CONVERTING, OB_COOLDOWN = 0, 1, 2, 3, 4, 5
 OBJECT_FIELDS = 6
@@ -148,9 +157,20 @@ class State(NamedTuple):
     ended_raw: np.ndarray  # float32 (N, A)
     ended_team: np.ndarray  # int32 (N, A)
     ended_stats: np.ndarray  # float32 (N, A, S)
+    changed: np.ndarray  # int32 (N, K): grid cells (gy * GW + gx) whose layers changed this step
+    num_changed: np.ndarray  # int32 (N,): entries noted in `changed` (above K: too many to list)
 
 
-@njit(cache=True)
+@njit(**KERNEL)
+def note_changed(changed, num_changed, e, gy, gx, grid_width) -> None:
+    """Note that the observation layers of cell (gy, gx) of env `e` changed during this step."""
+    k = num_changed[e]
+    if k < changed.shape[0]:
+        changed[k] = gy * grid_width + gx
+    num_changed[e] = k + 1  # past the capacity, every window of the env is rewritten whole
+
+
+@njit(**KERNEL)
 def write_agent_cell(feat, gy, gx, agents, inv, a) -> None:
     """Observation layers of the cell holding agent `a`."""
     f = feat[gy, gx]
@@ -166,7 +186,7 @@ def write_agent_cell(feat, gy, gx, agents, inv, a) -> None:
         f[LAYER_INVENTORY + i] = inv[a, i]
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def write_object_cell(feat, gy, gx, objects, items, type_params, o) -> None:
     """Observation layers of the cell holding non-agent object `o`."""
     f = feat[gy, gx]
@@ -188,7 +208,7 @@ def write_object_cell(feat, gy, gx, objects, items, type_params, o) -> None:
         f[LAYER_WORKING] = 1 if objects[o, OB_CONVERTING] > 0 else 0
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def change_inventory(
     inv, limits, item_reward, item_reward_max, earned, rewards, stats, feat, agents, a, item, delta
 ):
@@ -213,7 +233,7 @@ def change_inventory(
     return change
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def try_start_conversion(objects, items, recipes, type_params, o) -> bool:
     """Start converting if idle, holding the recipe's inputs, and below max_output."""
     if objects[o, OB_CONVERTING] > 0 or objects[o, OB_COOLDOWN] > 0:
@@ -233,8 +253,8 @@ def try_start_conversion(objects, items, recipes, type_params, o) -> bool:
     return True
 
 
-@njit(cache=True)
-def tick_converters(objects, items, active, num_active, recipes, type_params, feat) -> int:
+@njit(**KERNEL)
+def tick_converters(objects, items, active, num_active, recipes, type_params, feat, changed, num_changed, e) -> int:
     """Advance the timers of the active converters by one tick (the start of a step, before
     actions); returns how many stay active, compacted at the front of `active`.
 
@@ -248,27 +268,28 @@ def tick_converters(objects, items, active, num_active, recipes, type_params, fe
     for k in range(num_active):
         o = active[k]
         t = objects[o, OB_TYPE]
-        changed = False
+        changed_here = False
         if objects[o, OB_CONVERTING] > 0:
             objects[o, OB_CONVERTING] -= 1
             if objects[o, OB_CONVERTING] == 0:
                 for i in range(items.shape[2]):
                     items[o, 1, i] = min(items[o, 1, i] + recipes[t, 1, i], 255)
                 objects[o, OB_COOLDOWN] = type_params[t, TP_COOLDOWN]
-                changed = True
+                changed_here = True
         elif objects[o, OB_COOLDOWN] > 0:
             objects[o, OB_COOLDOWN] -= 1
         if try_start_conversion(objects, items, recipes, type_params, o):
-            changed = True
-        if changed:
+            changed_here = True
+        if changed_here:
             write_object_cell(feat, objects[o, OB_ROW], objects[o, OB_COL], objects, items, type_params, o)
+            note_changed(changed, num_changed, e, objects[o, OB_ROW], objects[o, OB_COL], feat.shape[1])
         if objects[o, OB_CONVERTING] > 0 or objects[o, OB_COOLDOWN] > 0:
             active[kept] = o
             kept += 1
     return kept
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def move_agent(grid, feat, objects, agents, a, gy, gx) -> None:
     """Put agent `a` on the empty cell (gy, gx), leaving its old cell empty."""
     old_y = agents[a, AG_ROW]
@@ -285,7 +306,7 @@ def move_agent(grid, feat, objects, agents, a, gy, gx) -> None:
         feat[old_y, old_x, c] = 0
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def find_attack_target(grid, objects, agents, a, arg) -> int:
     """The `arg`-th agent in the 3x3 block ahead, nearest row first, left to right; -1 if none."""
     orientation = agents[a, AG_ORIENTATION]
@@ -308,7 +329,7 @@ def find_attack_target(grid, objects, agents, a, arg) -> int:
     return -1
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def act(  # one branch per action keeps the hot path in one function
     grid, feat, objects, items, agents, inv, rewards, earned, stats, ru_recipes, ru_type_params, ru_limits,
     ru_reward, ru_reward_max, ru_attack_cost, freeze, defense, kind, a, arg, active, num_active, e,
@@ -474,7 +495,7 @@ def act(  # one branch per action keeps the hot path in one function
     return False
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def reset_env(
     grid, feat, map_size, objects, items, num_objects, converters, num_converters, active, num_active, agents, inv,
     rewards, earned, stats, step_count, rng, next_type, next_team, next_size, next_seed, ru_recipes, ru_type_params,
@@ -517,6 +538,7 @@ def reset_env(
                 for f in range(AGENT_FIELDS):
                     agents[a, f] = 0
                 agents[a, AG_OBJECT] = n
+                agents[a, AG_OBS_ROW] = -1  # no window written yet: the next write is whole
                 agents[a, AG_ROW] = gy
                 agents[a, AG_COL] = gx
                 agents[a, AG_TEAM] = next_team[y, x]
@@ -551,15 +573,44 @@ def reset_env(
     rng[e] = seed if seed != 0 else np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True)
-def write_observations(
-    grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress
-):
-    """Write each agent's window (obs is flat: `(total_agents, C * H * W)`) and global features.
+@njit(**KERNEL)
+def write_window(flat_grid, flat_feat, grid_width, out, top_left, obs_height, obs_width) -> None:
+    """Write one whole window into `out` (flat `C * H * W`) from its top-left grid cell.
 
     Most cells are empty, so the window is zeroed and only occupied cells are copied: the
     occupancy test reads one int per cell instead of C bytes. Flat indexing keeps the inner loops
     free of stride arithmetic.
+    """
+    plane = obs_height * obs_width
+    out[:] = 0
+    for r in range(obs_height):
+        cell = top_left + r * grid_width
+        base = r * obs_width
+        for q in range(obs_width):
+            if flat_grid[cell + q] >= 0:
+                source = (cell + q) * NUM_LAYERS
+                target = base + q
+                if flat_feat[source + LAYER_WALL]:
+                    # Walls, the commonest objects, have just these two layers set.
+                    out[target + LAYER_WALL * plane] = 1
+                    out[target + LAYER_TYPE * plane] = WALL + 1
+                else:
+                    for c in range(NUM_LAYERS):
+                        out[target + c * plane] = flat_feat[source + c]
+
+
+@njit(**KERNEL)
+def write_observations(
+    grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress, changed, num_changed
+):
+    """Bring each agent's window (obs is flat: `(total_agents, C * H * W)`) up to date and write
+    its global features.
+
+    The obs buffer still holds every window as written after the previous step. An agent that
+    has not moved since its window was last written whole only needs the cells noted in
+    `changed` that fall inside its window (a cell's layers are copied, zeros included, since an
+    emptied cell's layers are all zero). An agent that moved, a freshly reset env (its agents'
+    `AG_OBS_ROW` is -1) or more changes than `changed` holds get whole windows.
     """
     plane = obs_height * obs_width
     pad_y = obs_height // 2
@@ -567,32 +618,34 @@ def write_observations(
     grid_width = grid.shape[1]
     flat_grid = grid.reshape(-1)
     flat_feat = feat.reshape(-1)
+    overflow = num_changed > changed.shape[0]
     for a in range(agents.shape[0]):
         row = first_row + a
         out = obs[row]
-        out[:] = 0
-        top_left = (agents[a, AG_ROW] - pad_y) * grid_width + agents[a, AG_COL] - pad_x
-        for r in range(obs_height):
-            cell = top_left + r * grid_width
-            base = r * obs_width
-            for q in range(obs_width):
-                if flat_grid[cell + q] >= 0:
-                    source = (cell + q) * NUM_LAYERS
-                    target = base + q
-                    if flat_feat[source + LAYER_WALL]:
-                        # Walls, the commonest objects, have just these two layers set.
-                        out[target + LAYER_WALL * plane] = 1
-                        out[target + LAYER_TYPE * plane] = WALL + 1
-                    else:
-                        for c in range(NUM_LAYERS):
-                            out[target + c * plane] = flat_feat[source + c]
+        y = agents[a, AG_ROW]
+        x = agents[a, AG_COL]
+        if overflow or y != agents[a, AG_OBS_ROW] or x != agents[a, AG_OBS_COL]:
+            write_window(flat_grid, flat_feat, grid_width, out, (y - pad_y) * grid_width + x - pad_x, obs_height, obs_width)
+            agents[a, AG_OBS_ROW] = y
+            agents[a, AG_OBS_COL] = x
+        else:
+            for k in range(num_changed):
+                cell = changed[k]
+                cy = cell // grid_width
+                dy = cy - y + pad_y
+                dx = cell - cy * grid_width - x + pad_x
+                if 0 <= dy < obs_height and 0 <= dx < obs_width:
+                    source = cell * NUM_LAYERS
+                    target = dy * obs_width + dx
+                    for c in range(NUM_LAYERS):
+                        out[target + c * plane] = flat_feat[source + c]
         global_obs[row, 0] = progress
         global_obs[row, 1] = agents[a, AG_ACTION]
         global_obs[row, 2] = agents[a, AG_ARG]
         global_obs[row, 3] = rewards[a, RW_SHARED]
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def share_rewards(agents, rewards, team_sum, team_count, pct) -> None:
     """Split `pct` of every agent's raw reward evenly over its team; accumulate episode totals."""
     if pct > 0.0:
@@ -612,7 +665,25 @@ def share_rewards(agents, rewards, team_sum, team_count, pct) -> None:
         rewards[a, RW_TOTAL] += reward
 
 
-@njit(cache=True)
+@njit(**KERNEL)
+def note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind, arg, y, x) -> None:
+    """Note the cells whose layers a successful action of agent `a` (standing at (y, x) before it)
+    changed: its own cell (position, orientation, colour, inventory), the cell it left (move,
+    swap), the cell in front (put, get) and the attacked agent's cell (frozen, inventory)."""
+    grid_width = grid.shape[1]
+    note_changed(changed, num_changed, e, agents[a, AG_ROW], agents[a, AG_COL], grid_width)
+    if kind == A_MOVE or kind == A_SWAP:
+        note_changed(changed, num_changed, e, y, x, grid_width)
+    elif kind == A_PUT or kind == A_GET:
+        orientation = agents[a, AG_ORIENTATION]
+        note_changed(changed, num_changed, e, y + FORWARD[orientation, 0], x + FORWARD[orientation, 1], grid_width)
+    elif kind == A_ATTACK:
+        # Positions do not change in an attack, so the search finds the same target again.
+        target = find_attack_target(grid, objects, agents, a, arg)
+        note_changed(changed, num_changed, e, agents[target, AG_ROW], agents[target, AG_COL], grid_width)
+
+
+@njit(**KERNEL)
 def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, truncations) -> None:
     """One step of env `e`: timers, attacks, other actions, rewards, auto-reset, observations."""
     grid = st.grid[e]
@@ -644,10 +715,16 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
     num_actions = action_ids.shape[0]
     first_row = e * num_agents
 
+    changed = st.changed[e]
+    num_changed = st.num_changed
+    grid_width = grid.shape[1]
     st.ended[e] = 0
     st.step_count[e] += 1
+    num_changed[e] = 0
     active = st.active[e]
-    st.num_active[e] = tick_converters(objects, items, active, st.num_active[e], recipes, type_params, feat)
+    st.num_active[e] = tick_converters(
+        objects, items, active, st.num_active[e], recipes, type_params, feat, changed, num_changed, e
+    )
 
     for a in range(num_agents):
         order[a] = a
@@ -680,14 +757,19 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
                 agents[a, AG_SUCCESS] = 0
                 continue
             success = False
+            y = agents[a, AG_ROW]
+            x = agents[a, AG_COL]
             if agents[a, AG_FROZEN] > 0:
                 agents[a, AG_FROZEN] -= 1
-                feat[agents[a, AG_ROW], agents[a, AG_COL], LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
+                feat[y, x, LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
+                note_changed(changed, num_changed, e, y, x, grid_width)
             else:
                 success = act(
                     grid, feat, objects, items, agents, inv, rewards, earned, stats, recipes, type_params, limits,
                     item_reward, item_reward_max, attack_cost, freeze, defense, kind, a, arg, active, st.num_active, e,
                 )  # fmt: skip
+                if success and kind != A_NOOP:
+                    note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind, arg, y, x)
             if success:
                 stats[a, STAT_ACTION + 2 * kind] += 1
                 agents[a, AG_SUCCESS] = 1
@@ -710,7 +792,10 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
             st.ended_reward[e, a] = rewards[a, RW_TOTAL]
             st.ended_raw[e, a] = rewards[a, RW_TOTAL_RAW]
             st.ended_team[e, a] = agents[a, AG_TEAM]
-        st.ended_stats[e] = stats
+        ended_stats = st.ended_stats[e]
+        for a in range(num_agents):
+            for k in range(stats.shape[1]):
+                ended_stats[a, k] = stats[a, k]
         reset_env(
             grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters,
             st.active[e], st.num_active, agents, inv, rewards, earned, stats, st.step_count, rng, st.next_type[e],
@@ -718,11 +803,12 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
         )  # fmt: skip
     progress = st.step_count[e] / params[PARAM_MAX_STEPS]
     write_observations(
-        grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress
-    )
+        grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress, changed,
+        num_changed[e],
+    )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def step_all(state_arrays, rule_arrays, actions, obs, global_obs, rewards, terminals, truncations) -> int:
     """Step every env in order on one thread; returns how many episodes ended.
 
@@ -738,7 +824,7 @@ def step_all(state_arrays, rule_arrays, actions, obs, global_obs, rewards, termi
     return ended
 
 
-@njit(cache=True, parallel=True)
+@njit(**KERNEL, parallel=True)
 def step_all_parallel(
     state_arrays, rule_arrays, actions, obs, global_obs, rewards, terminals, truncations
 ) -> int:
@@ -753,7 +839,7 @@ def step_all_parallel(
     return ended
 
 
-@njit(cache=True)
+@njit(**KERNEL)
 def reset_envs(st, ru, mask, obs, global_obs) -> None:
     """Reset the envs where `mask` is set from their next maps and write their observations."""
     obs_height = int(ru.params[PARAM_OBS_HEIGHT])
@@ -767,7 +853,8 @@ def reset_envs(st, ru, mask, obs, global_obs) -> None:
                 st.agent_inventory[e], st.agent_rewards[e], st.agent_earned[e], st.stats[e], st.step_count, st.rng,
                 st.next_type[e], st.next_team[e], st.next_size[e], st.next_seed, ru.recipes, ru.type_params, e, obs_height // 2, obs_width // 2,
             )  # fmt: skip
+            st.num_changed[e] = 0
             write_observations(
                 st.grid[e], st.features[e], st.agents[e], st.agent_rewards[e], obs, global_obs, e * num_agents,
-                obs_height, obs_width, 0.0,
+                obs_height, obs_width, 0.0, st.changed[e], 0,
             )  # fmt: skip

@@ -162,6 +162,10 @@ def allocate_state(
         ended_raw=f32(n, a),
         ended_team=i32(n, a),
         ended_stats=f32(n, a, NUM_STATS),
+        # Room for every agent's own and one other cell, a frozen decrement and a few converters
+        # per step; a busier step overflows and rewrites its windows whole (correct, just slower).
+        changed=i32(n, 4 * a + 32),
+        num_changed=i32(n),
     )
 
 
