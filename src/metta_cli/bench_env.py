@@ -19,7 +19,8 @@ def command(
     ] = "arena",
     seconds: Annotated[float, typer.Option("--seconds", min=0.1, help="Wall time to measure.")] = 10.0,
     num_envs: Annotated[
-        int | None, typer.Option("--num-envs", min=1, help="Envs stepped per call (default: ~192 agents per thread).")
+        int | None,
+        typer.Option("--num-envs", min=1, help="Envs stepped per call (default: ~192 agents per thread)."),
     ] = None,
     threads: Annotated[int, typer.Option("--threads", min=1, help="numba threads across envs.")] = 1,
     overrides: Annotated[

@@ -100,7 +100,10 @@ def test_fast_encoder_equals_the_layers_it_rewrites():
         assert policy.feature_max.max() == 5
         with torch.no_grad():
             torch.testing.assert_close(
-                policy.encode(obs, global_obs), _reference_encode(policy, obs, global_obs), rtol=1e-5, atol=1e-5
+                policy.encode(obs, global_obs),
+                _reference_encode(policy, obs, global_obs),
+                rtol=1e-5,
+                atol=1e-5,
             )
 
 

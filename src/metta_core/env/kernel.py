@@ -254,7 +254,9 @@ def try_start_conversion(objects, items, recipes, type_params, o) -> bool:
 
 
 @njit(**KERNEL)
-def tick_converters(objects, items, active, num_active, recipes, type_params, feat, changed, num_changed, e) -> int:
+def tick_converters(
+    objects, items, active, num_active, recipes, type_params, feat, changed, num_changed, e
+) -> int:
     """Advance the timers of the active converters by one tick (the start of a step, before
     actions); returns how many stay active, compacted at the front of `active`.
 
@@ -601,7 +603,18 @@ def write_window(flat_grid, flat_feat, grid_width, out, top_left, obs_height, ob
 
 @njit(**KERNEL)
 def write_observations(
-    grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, progress, changed, num_changed
+    grid,
+    feat,
+    agents,
+    rewards,
+    obs,
+    global_obs,
+    first_row,
+    obs_height,
+    obs_width,
+    progress,
+    changed,
+    num_changed,
 ):
     """Bring each agent's window (obs is flat: `(total_agents, C * H * W)`) up to date and write
     its global features.
@@ -625,7 +638,15 @@ def write_observations(
         y = agents[a, AG_ROW]
         x = agents[a, AG_COL]
         if overflow or y != agents[a, AG_OBS_ROW] or x != agents[a, AG_OBS_COL]:
-            write_window(flat_grid, flat_feat, grid_width, out, (y - pad_y) * grid_width + x - pad_x, obs_height, obs_width)
+            write_window(
+                flat_grid,
+                flat_feat,
+                grid_width,
+                out,
+                (y - pad_y) * grid_width + x - pad_x,
+                obs_height,
+                obs_width,
+            )
             agents[a, AG_OBS_ROW] = y
             agents[a, AG_OBS_COL] = x
         else:
@@ -672,11 +693,13 @@ def note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind,
     swap), the cell in front (put, get) and the attacked agent's cell (frozen, inventory)."""
     grid_width = grid.shape[1]
     note_changed(changed, num_changed, e, agents[a, AG_ROW], agents[a, AG_COL], grid_width)
-    if kind == A_MOVE or kind == A_SWAP:
+    if kind in (A_MOVE, A_SWAP):
         note_changed(changed, num_changed, e, y, x, grid_width)
-    elif kind == A_PUT or kind == A_GET:
+    elif kind in (A_PUT, A_GET):
         orientation = agents[a, AG_ORIENTATION]
-        note_changed(changed, num_changed, e, y + FORWARD[orientation, 0], x + FORWARD[orientation, 1], grid_width)
+        note_changed(
+            changed, num_changed, e, y + FORWARD[orientation, 0], x + FORWARD[orientation, 1], grid_width
+        )
     elif kind == A_ATTACK:
         # Positions do not change in an attack, so the search finds the same target again.
         target = find_attack_target(grid, objects, agents, a, arg)

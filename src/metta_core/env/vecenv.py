@@ -12,6 +12,7 @@ in-kernel generator (agent order), so a run is reproducible from (seed, actions)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from metta_core.env.kernel import (
     step_all_parallel,
 )
 from metta_core.env.layout import FEATURE_NAMES, GLOBAL_FEATURE_NAMES, NUM_GLOBAL, NUM_LAYERS, STAT_NAMES
+from metta_core.env.seeding import episode_seed, episode_seeds
 from metta_core.env.state import allocate_state, build_rules, encode_map, grow_state
 from metta_core.env.table import ITEM_NAMES, OBJECT_NAMES, ORIENTATIONS
 from metta_core.errors import ConfigError
@@ -53,8 +55,19 @@ class EpisodeStats:
     length: int
     rewards: list[float]  # per agent, after group sharing
     raw_rewards: list[float]  # per agent, before sharing
-    agent_stats: list[dict[str, float]]  # per agent, `<thing>.<event>` counters
     agent_teams: list[int]
+    counters: np.ndarray  # float32 (agents, len(STAT_NAMES)): the `<thing>.<event>` counters
+
+    @cached_property
+    def agent_stats(self) -> list[dict[str, float]]:
+        """Per agent, `<thing>.<event>` -> count, plus `reward` (raw). Built on first use: most
+        episodes of a fast loop are never read one counter at a time."""
+        stats = []
+        for row, raw in zip(self.counters.tolist(), self.raw_rewards, strict=True):
+            counters = dict(zip(STAT_NAMES, row, strict=True))
+            counters["reward"] = raw
+            stats.append(counters)
+        return stats
 
 
 @dataclass
@@ -70,14 +83,6 @@ class GridSnapshot:
 
 #: The seed stream of the map pool (no env has this index).
 POOL_STREAM = 0xFFFFFFFF
-
-
-def episode_seed(seed: int, env_index: int, episode: int) -> int:
-    """A 63-bit seed for episode `episode` of env `env_index` (independent streams per pair)."""
-    state = np.random.SeedSequence([seed & 0xFFFFFFFFFFFFFFFF, env_index, episode]).generate_state(
-        2, np.uint32
-    )
-    return int((int(state[0]) << 31) ^ int(state[1])) & 0x7FFFFFFFFFFFFFFF or 1
 
 
 class VecEnv:
@@ -127,7 +132,10 @@ class VecEnv:
         self._map_pool: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._episode_index = np.zeros(self.num_envs, dtype=np.int64)
         self._current_seed = np.zeros(self.num_envs, dtype=np.int64)
-        first = [self._build_map(e, 0) for e in range(self.num_envs)]
+        envs = np.arange(self.num_envs)
+        first = [
+            self._build_map(ep_seed) for ep_seed in episode_seeds(seed, envs, np.zeros_like(envs)).tolist()
+        ]
         height = max(types.shape[0] for types, _, _ in first)
         width = max(types.shape[1] for types, _, _ in first)
         game = self.config.game
@@ -141,17 +149,17 @@ class VecEnv:
         reset_envs(
             self._state, self.rules, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
         )
+        later = episode_seeds(seed, envs, np.ones_like(envs))
         for e in range(self.num_envs):
             self._current_seed[e] = int(self._state.next_seed[e])
             self._episode_index[e] = 1
-            self._stage_map(e, *self._build_map(e, 1))
+            self._stage_map(e, *self._build_map(int(later[e])))
         self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
-    def _build_map(self, env_index: int, episode: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """(types, teams, seed) of the map of episode `episode` of env `env_index`."""
+    def _build_map(self, ep_seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """(types, teams, seed) of the map of the episode whose seed is `ep_seed`."""
         from metta_core.maps.build import build_map
 
-        ep_seed = episode_seed(self.seed, env_index, episode)
         if self._fixed_map is not None:
             return (*self._fixed_map, ep_seed)
         map_config = self.config.map
@@ -251,28 +259,22 @@ class VecEnv:
         st = self._state
         ended = np.flatnonzero(st.ended)
         # One tolist() per array: converting numpy scalars one by one costs more than the episode.
-        all_stats = st.ended_stats[ended].tolist()
+        all_stats = st.ended_stats[ended]  # a copy (fancy indexing): the kernel reuses its rows
         all_rewards = st.ended_reward[ended].tolist()
         all_raw = st.ended_raw[ended].tolist()
         all_teams = st.ended_team[ended].tolist()
         lengths = st.ended_length[ended].tolist()
-        names = self.stat_names
+        seeds = self._current_seed[ended].tolist()
         for k, e in enumerate(ended.tolist()):
-            raw = all_raw[k]
-            agent_stats = []
-            for a, row in enumerate(all_stats[k]):
-                counters = dict(zip(names, row, strict=True))
-                counters["reward"] = raw[a]
-                agent_stats.append(counters)
             self._episodes.append(
                 EpisodeStats(
                     env_index=e,
-                    episode_seed=int(self._current_seed[e]),
+                    episode_seed=seeds[k],
                     length=lengths[k],
                     rewards=all_rewards[k],
-                    raw_rewards=raw,
-                    agent_stats=agent_stats,
+                    raw_rewards=all_raw[k],
                     agent_teams=all_teams[k],
+                    counters=all_stats[k],
                 )
             )
         mask = np.zeros(self.num_envs, dtype=np.bool_)
@@ -282,11 +284,12 @@ class VecEnv:
     def _after_resets(self, mask: np.ndarray) -> None:
         """The kernel started new episodes in `mask`'s envs: stage the maps of the ones after."""
         st = self._state
-        for e in np.flatnonzero(mask):
-            e = int(e)
-            self._current_seed[e] = int(st.next_seed[e])
-            self._episode_index[e] += 1
-            self._stage_map(e, *self._build_map(e, int(self._episode_index[e])))
+        envs = np.flatnonzero(mask)
+        self._current_seed[envs] = st.next_seed[envs]
+        self._episode_index[envs] += 1
+        seeds = episode_seeds(self.seed, envs, self._episode_index[envs])
+        for e, ep_seed in zip(envs.tolist(), seeds.tolist(), strict=True):
+            self._stage_map(e, *self._build_map(ep_seed))
         self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
     def drain_episodes(self) -> list[EpisodeStats]:
