@@ -164,7 +164,7 @@ def allocate_state(
         ended_stats=f32(n, a, NUM_STATS),
         # Room for every agent's own and one other cell, a frozen decrement and a few converters
         # per step; a busier step overflows and rewrites its windows whole (correct, just slower).
-        changed=i32(n, 4 * a + 32),
+        changed=i32(n, 4 * a + 32, 2),
         num_changed=i32(n),
     )
 
