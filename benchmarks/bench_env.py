@@ -2,7 +2,8 @@
 
 Run: `.venv/bin/python benchmarks/bench_env.py [--seconds 10]`. Prints one `name=value` line per
 figure (`<env>.threads<T>.agent_steps_per_s=...`) and the ratio to the issue's targets. Random
-valid actions, observations written every step; timings on a shared machine are noisy: run twice.
+valid actions, observations written every step; each figure is the median of 5 timed windows
+(the slowest and fastest are printed too): timings on a shared machine are noisy.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def main() -> None:
             prefix = f"{env_name}.threads{threads}"
             print(f"{prefix}.num_envs={result.num_envs}")
             print(f"{prefix}.agent_steps_per_s={result.agent_steps_per_s:.0f}")
+            print(f"{prefix}.agent_steps_per_s_min={result.agent_steps_per_s_min:.0f}")
+            print(f"{prefix}.agent_steps_per_s_max={result.agent_steps_per_s_max:.0f}")
             print(f"{prefix}.ratio_to_target={result.agent_steps_per_s / target:.3f}")
 
 

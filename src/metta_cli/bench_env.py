@@ -23,6 +23,9 @@ def command(
         typer.Option("--num-envs", min=1, help="Envs stepped per call (default: ~192 agents per thread)."),
     ] = None,
     threads: Annotated[int, typer.Option("--threads", min=1, help="numba threads across envs.")] = 1,
+    windows: Annotated[
+        int, typer.Option("--windows", min=1, help="Timed windows; the rate printed is their median.")
+    ] = 5,
     overrides: Annotated[
         list[str] | None, typer.Argument(help="Env fields as key=value, e.g. game.max_steps=200.")
     ] = None,
@@ -30,6 +33,8 @@ def command(
     """Step an env with random valid actions; print agent_steps_per_s and the setup."""
     from metta_core.env.bench import bench_env
 
-    result = bench_env(env, seconds=seconds, num_envs=num_envs, threads=threads, overrides=overrides or [])
+    result = bench_env(
+        env, seconds=seconds, num_envs=num_envs, threads=threads, overrides=overrides or [], windows=windows
+    )
     for name, value in result.figures().items():
         typer.echo(f"{name}={value}")

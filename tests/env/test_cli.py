@@ -25,4 +25,9 @@ def test_bench_env_prints_agent_steps_per_s_as_name_value_lines():
     assert result.returncode == 0, result.stderr
     figures = dict(line.split("=", 1) for line in result.stdout.splitlines())
     assert figures["env"] == "navigation" and figures["num_envs"] == "4" and figures["threads"] == "1"
-    assert int(figures["agent_steps_per_s"]) > 0
+    assert int(figures["agent_steps_per_s"]) > 0 and figures["windows"] == "5"
+    # The figure is the median window: it lies between the slowest and the fastest one.
+    low, high = int(figures["agent_steps_per_s_min"]), int(figures["agent_steps_per_s_max"])
+    assert low <= int(figures["agent_steps_per_s"]) <= high
+    steps, seconds = int(figures["agent_steps"]), float(figures["seconds"])
+    assert low * 0.99 <= steps / seconds <= high * 1.01

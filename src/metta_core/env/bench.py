@@ -2,11 +2,15 @@
 
 Actions are drawn up front in a few batches (uniform over enabled actions, then uniform over each
 action's valid arguments) so that drawing them does not dominate; observations are written every
-step as in training. Used by `metta bench env` and `benchmarks/bench_env.py`; prints nothing.
+step as in training. The measured time is cut into `windows` equal windows and the rate reported
+is their median (with the slowest and fastest): on a shared machine a burst of load in one window
+then moves the figure less than it would move a single average. Used by `metta bench env` and
+`benchmarks/bench_env.py`; prints nothing.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass
 
@@ -28,7 +32,10 @@ class EnvBenchResult:
     seconds: float
     agent_steps: int
     episodes: int
-    agent_steps_per_s: float
+    agent_steps_per_s: float  # median over the windows
+    agent_steps_per_s_min: float
+    agent_steps_per_s_max: float
+    windows: int
     map_pool_build_s: float
 
     def figures(self) -> dict[str, object]:
@@ -42,6 +49,9 @@ class EnvBenchResult:
             "agent_steps": self.agent_steps,
             "episodes": self.episodes,
             "agent_steps_per_s": round(self.agent_steps_per_s),
+            "agent_steps_per_s_min": round(self.agent_steps_per_s_min),
+            "agent_steps_per_s_max": round(self.agent_steps_per_s_max),
+            "windows": self.windows,
             "map_pool_build_s": round(self.map_pool_build_s, 3),
         }
 
@@ -64,8 +74,10 @@ def bench_env(
     threads: int = 1,
     overrides: list[str] | tuple[str, ...] = (),
     seed: int = 0,
+    windows: int = 5,
 ) -> EnvBenchResult:
-    """Step `env_name` with random valid actions for about `seconds` seconds of wall time."""
+    """Step `env_name` with random valid actions for about `seconds` seconds of wall time, in
+    `windows` equal windows."""
     config = load_env_config(env_name, list(overrides))
     if num_envs is None:
         # Enough agents per call that the per-call overhead is small, few enough that the state
@@ -82,17 +94,23 @@ def bench_env(
     env.drain_episodes()
     steps = 0
     episodes = 0
-    start = time.perf_counter()
-    deadline = start + seconds
-    while True:
-        for batch in actions:
-            env.step(batch)
-        steps += len(actions)
-        episodes += len(env.drain_episodes())
-        now = time.perf_counter()
-        if now >= deadline:
-            break
-    elapsed = now - start
+    rates = []
+    elapsed = 0.0
+    for _ in range(max(1, windows)):
+        window_steps = 0
+        start = time.perf_counter()
+        deadline = start + seconds / max(1, windows)
+        while True:
+            for batch in actions:
+                env.step(batch)
+            window_steps += len(actions)
+            episodes += len(env.drain_episodes())
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+        elapsed += now - start
+        steps += window_steps
+        rates.append(window_steps * env.total_agents / (now - start))
     return EnvBenchResult(
         env=config.name,
         num_envs=num_envs,
@@ -101,6 +119,9 @@ def bench_env(
         seconds=elapsed,
         agent_steps=steps * env.total_agents,
         episodes=episodes,
-        agent_steps_per_s=steps * env.total_agents / elapsed,
+        agent_steps_per_s=statistics.median(rates),
+        agent_steps_per_s_min=min(rates),
+        agent_steps_per_s_max=max(rates),
+        windows=len(rates),
         map_pool_build_s=map_pool_build_s,
     )

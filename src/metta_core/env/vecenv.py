@@ -234,7 +234,11 @@ class VecEnv:
         return self.obs, self.global_obs
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Advance every env one step. `actions`: int `(total_agents, 2)` (action index, argument)."""
+        """Advance every env one step. `actions`: int `(total_agents, 2)` (action index, argument).
+
+        The returned arrays are the env's own buffers, valid until the next call. Read or copy
+        them; never write into them: observations are updated in place, cell by cell.
+        """
         if actions.shape != (self.total_agents, 2):
             raise ConfigError(f"actions: expected shape ({self.total_agents}, 2), got {tuple(actions.shape)}")
         if actions.dtype != np.int32 or not actions.flags.c_contiguous:
