@@ -45,10 +45,6 @@ def command(
     console.print(f"env={settings.env.name}", highlight=False)
     console.print(f"agent={settings.agent.name}", highlight=False)
     for name, value in figures.items():
-        text = (
-            f"{value:.0f}"
-            if name.endswith(("per_s", "parameters", "agents", "epoch", "threads"))
-            and not name.endswith("s_per_epoch")
-            else f"{value:.3f}"
-        )
+        # Rates and counts print as whole numbers, durations (`*_s_per_epoch`) with 3 decimals.
+        text = f"{value:.3f}" if name.endswith("_s_per_epoch") else f"{value:.0f}"
         console.print(f"{name}={text}", highlight=False)

@@ -50,6 +50,7 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
     carry = RolloutCarry.begin(env, policy, device, seed=settings.seed)
     pairs = spec.action_pairs()
     rollout_s = update_s = 0.0
+    epoch_rates = []
     for epoch in range(warmup_epochs + epochs):
         start = time.perf_counter()
         policy.eval()
@@ -64,9 +65,13 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
         if epoch >= warmup_epochs:
             rollout_s += middle - start
             update_s += end - middle
+            epoch_rates.append(buffer.size / (end - start))
     steps = buffer.size * epochs
     return {
         "agent_steps_per_s": steps / (rollout_s + update_s),
+        # The slowest and fastest timed epoch: on a shared machine their spread shows the noise.
+        "agent_steps_per_s_min": min(epoch_rates),
+        "agent_steps_per_s_max": max(epoch_rates),
         "rollout_agent_steps_per_s": steps / rollout_s,
         "update_s_per_epoch": update_s / epochs,
         "rollout_s_per_epoch": rollout_s / epochs,
