@@ -18,7 +18,7 @@ from metta_core.rl.advantage import fill_advantages
 from metta_core.rl.buffer import RolloutBuffer
 from metta_core.rl.distributed import resolve_device
 from metta_core.rl.rollout import RolloutCarry, bootstrap_value, collect_rollout
-from metta_core.rl.trainer import rollout_horizon
+from metta_core.rl.trainer import rollout_horizon, use_fast_cpu_math
 from metta_core.rl.update import optimise
 
 
@@ -30,6 +30,7 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
     # Every core unless asked otherwise: the training heuristic that drops to one thread on a busy
     # machine would make figures from different runs incomparable.
     torch.set_num_threads(config.torch_threads or os.cpu_count() or 1)
+    use_fast_cpu_math()
     torch.manual_seed(settings.seed)
     device = resolve_device(settings.device, local_rank=0)
     env = VecEnv(settings.env, num_envs=config.num_envs, seed=settings.seed, threads=config.env_threads)

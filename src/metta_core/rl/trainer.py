@@ -74,6 +74,16 @@ def torch_threads(requested: int, world_size: int) -> int:
     return max(1, cores // world_size)
 
 
+def use_fast_cpu_math() -> None:
+    """Flush denormal floats to zero in this process (a no-op where the CPU lacks the mode).
+
+    Tiny gradients and Adam moments drift into the denormal range, where x86 arithmetic is many
+    times slower; flushing them to zero made `metta bench train` ~7% faster (4.5-4.8k -> 4.9-5.1k
+    on lstm256/arena) and changes nothing a policy can learn from (|x| < 1.2e-38).
+    """
+    torch.set_flush_denormal(True)
+
+
 @dataclass
 class TrainingSession:
     """Everything the PPO loop touches, prepared by `train`."""
@@ -247,6 +257,7 @@ def train(settings: TrainSettings, on_progress: ProgressCallback | None = None) 
     dist_info, device = distributed.setup(settings.device)
     try:
         torch.set_num_threads(torch_threads(settings.trainer.torch_threads, dist_info.world_size))
+        use_fast_cpu_math()
         run_name, run_dir = distributed.broadcast_object(_resolve_run(settings))
         resume_from = latest_checkpoint(run_dir)
         if settings.resume and resume_from is None:

@@ -86,8 +86,10 @@ def measure_policy(settings: TrainSettings, batch: int, threads: int, seconds: f
 
     from metta_core.env.vecenv import VecEnv
     from metta_core.policy.network import MettaPolicy, PolicySpec
+    from metta_core.rl.trainer import use_fast_cpu_math
 
     torch.set_num_threads(threads)
+    use_fast_cpu_math()  # as training runs
     spec = PolicySpec.from_env(VecEnv(settings.env, num_envs=1, seed=settings.seed))
     policy = MettaPolicy(spec, settings.agent)
     optimizer = torch.optim.Adam(policy.parameters(), lr=settings.trainer.learning_rate)
