@@ -96,10 +96,11 @@ def bench_env(
     episodes = 0
     rates = []
     elapsed = 0.0
-    for _ in range(max(1, windows)):
+    windows = max(1, windows)
+    for _ in range(windows):
         window_steps = 0
         start = time.perf_counter()
-        deadline = start + seconds / max(1, windows)
+        deadline = start + seconds / windows
         while True:
             for batch in actions:
                 env.step(batch)
