@@ -10,7 +10,13 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, console, resolve_settings
+from metta_cli.common import (
+    ConfigFileOption,
+    EnvOption,
+    OverridesArgument,
+    console,
+    resolve_settings,
+)
 
 
 def _ints(text: str, option: str) -> tuple[int, ...]:
@@ -29,12 +35,7 @@ def _ints(text: str, option: str) -> tuple[int, ...]:
 
 def command(
     overrides: OverridesArgument = None,
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env", "-e", help="Environment preset or YAML file.", autocompletion=complete_preset("env")
-        ),
-    ] = None,
+    env: EnvOption = None,
     budget_seconds: Annotated[
         float,
         typer.Option("--budget-seconds", "-b", min=0.1, help="Measuring time in all (compilation excluded)."),

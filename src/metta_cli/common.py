@@ -29,6 +29,13 @@ EnvPresetOption = Annotated[
         "--env", "-e", help="Env preset or YAML file (default arena).", autocompletion=complete_preset("env")
     ),
 ]
+#: `--env` for commands whose default comes from their settings (train, autotune).
+EnvOption = Annotated[
+    str | None,
+    typer.Option(
+        "--env", "-e", help="Environment preset or YAML file.", autocompletion=complete_preset("env")
+    ),
+]
 AgentsOption = Annotated[int | None, typer.Option("--agents", help="Agents in the env.")]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Env and built-in policy seed.")]
 

@@ -13,7 +13,14 @@ from typing import Annotated, Any
 
 import typer
 
-from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, console, resolve_settings
+from metta_cli.common import (
+    ConfigFileOption,
+    EnvOption,
+    OverridesArgument,
+    complete_preset,
+    console,
+    resolve_settings,
+)
 
 
 class ProgressDisplay:
@@ -72,12 +79,7 @@ class ProgressDisplay:
 
 def command(
     overrides: OverridesArgument = None,
-    env: Annotated[
-        str | None,
-        typer.Option(
-            "--env", "-e", help="Environment preset or YAML file.", autocompletion=complete_preset("env")
-        ),
-    ] = None,
+    env: EnvOption = None,
     agent: Annotated[
         str | None,
         typer.Option(
