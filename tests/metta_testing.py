@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -21,3 +22,17 @@ def run_metta(
         timeout=timeout,
         check=False,
     )
+
+
+@dataclass
+class FakeEpisode:
+    """A finished episode shaped like the env's `EpisodeStats` (what the stats writer and the
+    simulation read), for tests that need episodes without running an env."""
+
+    env_index: int
+    episode_seed: int
+    length: int
+    rewards: list[float]
+    raw_rewards: list[float]
+    agent_stats: list[dict[str, float]]
+    agent_teams: list[int] = field(default_factory=list)

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-
-@dataclass
-class FakeEpisode:
-    env_index: int
-    episode_seed: int
-    length: int
-    rewards: list[float]
-    raw_rewards: list[float]
-    agent_stats: list[dict[str, float]]
-    agent_teams: list[int]
+from metta_testing import FakeEpisode
 
 
 def episodes(count: int, hearts: float, agents: int = 2) -> list[FakeEpisode]:

@@ -7,23 +7,11 @@ picks it scores `max_steps` and a random policy about `max_steps / 8`. Episodes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
 from metta_core.env.table import ACTION_TYPES
-
-
-@dataclass
-class FakeEpisodeStats:
-    env_index: int
-    episode_seed: int
-    length: int
-    rewards: list[float]
-    raw_rewards: list[float]
-    agent_stats: list[dict[str, float]]
-    agent_teams: list[int]
+from metta_testing import FakeEpisode
 
 
 class FakeVecEnv:
@@ -40,7 +28,7 @@ class FakeVecEnv:
         self.agent_teams = np.zeros(self.total_agents, dtype=np.int32)
         self.seed = seed
         self._get = self.action_names.index("get_items")
-        self._finished: list[FakeEpisodeStats] = []
+        self._finished: list[FakeEpisode] = []
         self._episode = 0
         self.step_calls = 0
 
@@ -66,7 +54,7 @@ class FakeVecEnv:
             for e in range(self.num_envs):
                 rows = slice(e * self.num_agents, (e + 1) * self.num_agents)
                 self._finished.append(
-                    FakeEpisodeStats(
+                    FakeEpisode(
                         env_index=e,
                         episode_seed=self.seed * 1000 + self._episode,
                         length=self.max_steps,

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
-
-@dataclass
-class FakeEpisode:
-    env_index: int
-    episode_seed: int
-    length: int
-    rewards: list[float]
-    raw_rewards: list[float]
-    agent_stats: list[dict[str, float]]
-    agent_teams: list[int] = field(default_factory=list)
+from metta_testing import FakeEpisode
 
 
 def make_episodes(count: int, rewards: list[float], seed: int = 0) -> list[FakeEpisode]:
