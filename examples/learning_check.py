@@ -46,7 +46,7 @@ def main() -> None:
     import yaml
 
     from metta_core.config.loader import validate_mapping
-    from metta_core.config.train import TrainSettings
+    from metta_core.rl.settings import TrainSettings
 
     settings_data = yaml.safe_load((args.run_dir / "config.yaml").read_text())
     settings = validate_mapping(TrainSettings, settings_data, str(args.run_dir / "config.yaml"))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from metta_core.config.loader import resolve
-from metta_core.config.train import TrainSettings
 from metta_core.env.vecenv import VecEnv
 from metta_core.policy.store import PolicyStore
+from metta_core.rl.settings import TrainSettings
 from metta_core.rl.trainer import train
 
 

@@ -59,7 +59,7 @@ def command(
     then print the fastest settings as `metta train` overrides ready to paste."""
     from rich.table import Table
 
-    from metta_core.config.train import TrainSettings
+    from metta_core.rl.settings import TrainSettings
     from metta_core.sweep.autotune import autotune
 
     settings = resolve_settings(TrainSettings, config=config, overrides=overrides, env=(env, "--env"))

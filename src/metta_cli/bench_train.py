@@ -29,8 +29,8 @@ def command(
     config: ConfigFileOption = None,
 ) -> None:
     """Print agent_steps_per_s=<n> (rollout + update) and the figures behind it."""
-    from metta_core.config.train import TrainSettings
     from metta_core.rl.bench import benchmark_training
+    from metta_core.rl.settings import TrainSettings
 
     settings = resolve_settings(
         TrainSettings,

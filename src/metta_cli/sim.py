@@ -60,8 +60,8 @@ def command(
     config: ConfigFileOption = None,
 ) -> None:
     """Evaluate policies on a simulation suite; print JSON or a table; export the stats DB."""
-    from metta_core.config.sim import SimSettings
     from metta_core.sim.run import run_sim
+    from metta_core.sim.settings import SimSettings
 
     settings = resolve_settings(
         SimSettings,

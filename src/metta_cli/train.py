@@ -45,7 +45,7 @@ class ProgressDisplay:
             now - self.last_line >= self.interval_s
             or progress["agent_steps"] >= progress["total_agent_steps"]
         ):
-            from metta_core.rl.trainer import format_progress
+            from metta_core.rl.session import format_progress
 
             self.last_line = now
             console.print(format_progress(progress), highlight=False, soft_wrap=True)
@@ -117,7 +117,7 @@ def command(
     Examples: `metta train --env navigation`, `metta train --run nav1 --total-steps 2000000
     trainer.learning_rate=3e-4`, `torchrun --nproc_per_node=2 -m metta_cli train --run ddp1`.
     """
-    from metta_core.config.train import TrainSettings
+    from metta_core.rl.settings import TrainSettings
     from metta_core.rl.trainer import train
 
     settings = resolve_settings(

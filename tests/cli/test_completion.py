@@ -51,7 +51,7 @@ def test_preset_completion_lists_shipped_presets(tmp_path, monkeypatch):
     (tmp_path / "env").mkdir()
     for name in ("arena", "ants", "navigation"):
         (tmp_path / "env" / f"{name}.yaml").write_text("{}\n")
-    monkeypatch.setattr(presets, "CONFIGS_DIR", tmp_path)
+    monkeypatch.setattr(presets, "PRESETS_DIR", tmp_path)
     assert complete_preset("env")("a") == ["ants", "arena"]
 
 

@@ -38,7 +38,7 @@ def presets(tmp_path, monkeypatch):
     directory = tmp_path / "configs" / "test_games"
     directory.mkdir(parents=True)
     (directory / "duo.yaml").write_text("num_agents: 2\nmax_steps: 50\n")
-    monkeypatch.setattr(presets_module, "CONFIGS_DIR", tmp_path / "configs")
+    monkeypatch.setattr(presets_module, "PRESETS_DIR", tmp_path / "configs")
     return directory
 
 

@@ -8,11 +8,11 @@ from typer.testing import CliRunner
 
 from metta_cli.app import app
 from metta_core.config.inspect import validate_file
-from metta_core.config.presets import CONFIGS_DIR, preset_names
+from metta_core.config.presets import PRESETS_DIR, preset_names
 from metta_core.config.registry import PRESET_DIR_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = sorted(p for d in PRESET_DIR_SCHEMA for p in (CONFIGS_DIR / d).glob("*.yaml"))
+SHIPPED = sorted(p for d in PRESET_DIR_SCHEMA for p in (PRESETS_DIR / d).glob("*.yaml"))
 EXAMPLES = sorted((ROOT / "examples" / "configs").glob("*.yaml"))
 runner = CliRunner()
 

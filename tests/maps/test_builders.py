@@ -224,7 +224,7 @@ def test_wfc_and_convchain_build_64x64_maps():
 
 
 def test_every_shipped_map_config_and_scene_builds_a_valid_map():
-    from metta_core.config.presets import CONFIGS_DIR, preset_names
+    from metta_core.config.presets import PRESETS_DIR, preset_names
     from metta_core.maps.loading import load_map_config, scene_map_config
 
     names = preset_names("maps")
@@ -240,7 +240,7 @@ def test_every_shipped_map_config_and_scene_builds_a_valid_map():
     } <= set(names)
     assert {"wfc_dungeon", "convchain_maze", "scene_rooms_with_mazes"} <= set(names)
     for name in names:
-        config = load_map_config(str(CONFIGS_DIR / "maps" / f"{name}.yaml"))
+        config = load_map_config(str(PRESETS_DIR / "maps" / f"{name}.yaml"))
         assert build_map(config, np.random.default_rng(0)).ndim == 2, name
     for name in preset_names("scenes"):
         grid = build_map(scene_map_config(name, 40, 30), np.random.default_rng(0))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from metta_core.config.train import AgentConfig
 from metta_core.policy.checkpoint import Checkpoint, save_checkpoint
+from metta_core.policy.config import AgentConfig
 from metta_core.policy.network import MettaPolicy, PolicySpec
 
 ACTIONS = ("noop", "move", "rotate", "put_items", "get_items", "attack", "swap", "change_color")

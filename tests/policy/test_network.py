@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from metta_core.config.train import AgentConfig
+from metta_core.policy.config import AgentConfig
 from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
 
 from .conftest import MAX_ARGS, TINY_AGENT

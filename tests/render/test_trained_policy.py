@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 def _save_untrained_checkpoint(env, path, action_names=None, action_max_args=None) -> str:
-    from metta_core.config.train import AgentConfig
     from metta_core.policy.checkpoint import Checkpoint, save_checkpoint
+    from metta_core.policy.config import AgentConfig
     from metta_core.policy.network import MettaPolicy, PolicySpec
 
     spec = PolicySpec.from_env(env)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from metta_core.config.loader import resolve
-from metta_core.config.train import TrainSettings
+from metta_core.rl.settings import TrainSettings
 
 #: A 4-agent navigation map, 8 agents per update step, 256 agent steps per epoch, a tiny network.
 TINY = [

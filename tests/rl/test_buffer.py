@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from metta_core.rl.buffer import RolloutBuffer
-from metta_core.rl.trainer import rollout_horizon
+from metta_core.rl.buffer import RolloutBuffer, rollout_horizon
 
 
 def test_minibatch_gathers_whole_bptt_segments_with_their_start_state():

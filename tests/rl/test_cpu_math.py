@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from metta_core.rl.trainer import use_fast_cpu_math
+from metta_core.rl.distributed import use_fast_cpu_math
 
 
 def test_denormals_become_zero_after_use_fast_cpu_math():

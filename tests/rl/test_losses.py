@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from metta_core.config.train import TrainerConfig
 from metta_core.rl.losses import ppo_loss
+from metta_core.rl.settings import TrainerConfig
 
 
 def _inputs(n: int = 8, pairs: int = 5):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from metta_core.config.loader import resolve
-from metta_core.config.train import TrainerConfig, TrainSettings
 from metta_core.errors import ConfigError
+from metta_core.rl.settings import TrainerConfig, TrainSettings
 
 
 def test_defaults_load_navigation_fast_agent_and_default_trainer():

@@ -156,9 +156,9 @@ def tiny_suite(tmp_path):
 def checkpoint_run(tmp_path, tiny_suite):
     """A run directory with untrained checkpoints at epochs 1-3 (metadata scores 0.5, 0.9, 0.7)
     whose network fits the tiny suite's navigation env."""
-    from metta_core.config.train import AgentConfig
     from metta_core.env.vecenv import VecEnv
     from metta_core.policy.checkpoint import Checkpoint, save_checkpoint
+    from metta_core.policy.config import AgentConfig
     from metta_core.policy.network import MettaPolicy, PolicySpec
     from metta_core.sim.suite import default_env_config, load_suite
 

@@ -39,7 +39,7 @@ def test_navigation_evaluates_one_agent_per_map() -> None:
 @pytest.mark.slow
 def test_random_policy_reproduces_the_recorded_navigation_baseline() -> None:
     # If the game changes, re-measure with `metta sim --policy random --suite navigation --json`
-    # and update random_score in configs/sim/navigation.yaml.
+    # and update random_score in presets/sim/navigation.yaml.
     result = SimulationSuite(load_suite("navigation"), builtin("random")).run()
     assert result.normalized == pytest.approx(dict.fromkeys(result.normalized, 0.0), abs=1e-9)
     assert not result.passed

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from metta_core.config.sim import SimulationConfig, SuiteConfig
 from metta_core.sim.policies import builtin
+from metta_core.sim.settings import SimulationConfig, SuiteConfig
 from metta_core.sim.simulation import Simulation, agent_blocks
 from metta_core.sim.suite import SimulationSuite
 from metta_core.stats.db import StatsDB

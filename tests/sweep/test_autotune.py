@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metta_core.config.loader import resolve
-from metta_core.config.train import TrainSettings
+from metta_core.rl.settings import TrainSettings
 
 
 @pytest.mark.slow

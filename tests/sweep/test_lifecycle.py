@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from metta_core.config.loader import resolve
-from metta_core.config.train import TrainSettings
 from metta_core.errors import ConfigError
+from metta_core.rl.settings import TrainSettings
 from metta_core.sweep.lifecycle import eval_run, init_sweep, open_sweep, run_sweep
 from metta_core.sweep.study import Observation, SweepError, ask
 from metta_core.sweep.trial import TrialSpec

@@ -17,7 +17,7 @@ class Section(BaseModel):
 class CommandSettings(BaseSettings):
     """A command's whole configuration.
 
-    `preset_sections` names fields whose value may be a preset (field -> configs/ directory);
+    `preset_sections` names fields whose value may be a preset (field -> presets/ directory);
     `default_presets` names the preset loaded when no source picks one (field -> preset name).
     """
 

@@ -82,7 +82,7 @@ def _delete(data: dict[str, Any], sources: dict[Path_, str], path: Path_) -> Non
 
 
 def preset_sections(model: type[BaseModel]) -> dict[str, str]:
-    """Fields of `model` whose value may be a preset name: field name -> configs/ directory."""
+    """Fields of `model` whose value may be a preset name: field name -> presets/ directory."""
     return dict(getattr(model, "preset_sections", {}) or {})
 
 

@@ -1,4 +1,4 @@
-"""Shipped YAML presets: `configs/<section>/<name>.yaml` inside the package.
+"""Shipped YAML presets: `presets/<section>/<name>.yaml` inside the package.
 
 A preset is named by its file stem (`navigation`) or given as a path to any YAML file. Listing
 presets reads only the directory, so shell completion stays instant.
@@ -13,11 +13,11 @@ import yaml
 
 from metta_core.errors import ConfigError
 
-CONFIGS_DIR = Path(__file__).resolve().parent.parent / "configs"
+PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
 
 
 def preset_names(section: str) -> list[str]:
-    directory = CONFIGS_DIR / section
+    directory = PRESETS_DIR / section
     return sorted(p.stem for p in directory.glob("*.yaml")) if directory.is_dir() else []
 
 
@@ -43,7 +43,7 @@ def preset_path(section: str, name: str, field: str | None = None) -> Path:
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
-    path = CONFIGS_DIR / section / f"{name}.yaml"
+    path = PRESETS_DIR / section / f"{name}.yaml"
     if not path.exists():
         known = ", ".join(preset_names(section)) or "none shipped"
         raise ConfigError(f"{field or section}={name}: no such preset (known: {known})")

@@ -14,17 +14,17 @@ from metta_core.errors import ConfigError
 
 #: schema name -> "module:attribute". Command settings first, then sections.
 SCHEMAS: dict[str, str] = {
-    "train": "metta_core.config.train:TrainSettings",
-    "sim": "metta_core.config.sim:SimSettings",
+    "train": "metta_core.rl.settings:TrainSettings",
+    "sim": "metta_core.sim.settings:SimSettings",
     "sweep": "metta_core.sweep.config:SweepConfig",
     "env": "metta_core.env.config:EnvConfig",
-    "agent": "metta_core.config.train:AgentConfig",
-    "trainer": "metta_core.config.train:TrainerConfig",
+    "agent": "metta_core.policy.config:AgentConfig",
+    "trainer": "metta_core.rl.settings:TrainerConfig",
     "suite": "metta_core.sim.suite:SuiteConfig",
     "map": "metta_core.maps.config:MapConfigModel",
     "scene": "metta_core.maps.scene:SceneConfig",
-    "wandb": "metta_core.config.sections:WandbConfig",
-    "stats": "metta_core.config.sections:StatsConfig",
+    "wandb": "metta_core.rl.settings:WandbConfig",
+    "stats": "metta_core.rl.settings:StatsConfig",
 }
 
 #: Shipped preset directories and the schema their files follow (used to guess a file's schema).

@@ -1,6 +1,6 @@
 """The environment's settings: `GameConfig` (rules) and `EnvConfig` (rules + map), and presets.
 
-A preset is a YAML file of `EnvConfig` fields under `metta_core/configs/env/`. This module
+A preset is a YAML file of `EnvConfig` fields under `metta_core/presets/env/`. This module
 validates configuration and lists presets; it must not import numba or build arrays (the CLI
 reads it for `metta env list` and completion).
 
@@ -307,7 +307,7 @@ def load_env_config(name_or_path: str, overrides: list[str] | tuple[str, ...] = 
 
 def list_env_presets() -> list[EnvPresetInfo]:
     """Every shipped env preset: name, agents, map size (when the builder has one), description."""
-    from metta_core.config.presets import CONFIGS_DIR, preset_names
+    from metta_core.config.presets import PRESETS_DIR, preset_names
 
     rows = []
     for name in preset_names("env"):
@@ -319,7 +319,7 @@ def list_env_presets() -> list[EnvPresetInfo]:
                 width=getattr(config.map, "width", None),
                 height=getattr(config.map, "height", None),
                 description=config.description,
-                path=CONFIGS_DIR / "env" / f"{name}.yaml",
+                path=PRESETS_DIR / "env" / f"{name}.yaml",
             )
         )
     return rows

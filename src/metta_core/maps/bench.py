@@ -15,7 +15,7 @@ from metta_core.maps.build import build_map
 from metta_core.maps.config import MapConfig, SceneMapConfig
 from metta_core.maps.loading import load_map_config, scene_map_config
 
-#: builder -> shipped example it is timed on (configs/maps, or configs/scenes for `scene`)
+#: builder -> shipped example it is timed on (presets/maps, or presets/scenes for `scene`)
 BENCH_CONFIGS: dict[str, str] = {
     "random": "random.yaml",
     "maze": "maze_kruskal.yaml",

@@ -90,7 +90,7 @@ class AsciiConfig(BuilderBase):
 
     A file is a map YAML file (a `map:` block plus metadata, as `metta map gen` writes) or a plain
     text grid; a path not found relative to the working directory is looked up under the shipped
-    `configs/maps/`. `agents: null` accepts whatever agents the map holds.
+    `presets/maps/`. `agents: null` accepts whatever agents the map holds.
     """
 
     builder: Literal["ascii"] = "ascii"

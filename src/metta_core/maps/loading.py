@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from metta_core import storage
 from metta_core.config.loader import Layer, describe_validation_error
 from metta_core.config.overrides import parse_overrides
-from metta_core.config.presets import CONFIGS_DIR
+from metta_core.config.presets import PRESETS_DIR
 from metta_core.errors import ConfigError
 from metta_core.maps.build import BUILDERS
 from metta_core.maps.config import MapConfig, MapConfigModel, SceneMapConfig
@@ -85,7 +85,7 @@ def resolve_config_uri(name: str) -> str:
     if "://" in name or Path(name).exists():
         return name
     for section in ("maps", "env"):
-        candidate = CONFIGS_DIR / section / f"{name}.yaml"
+        candidate = PRESETS_DIR / section / f"{name}.yaml"
         if candidate.exists():
             return str(candidate)
     return resolve_map_uri(name)

@@ -14,7 +14,7 @@ import numpy as np
 import yaml
 
 from metta_core import storage
-from metta_core.config.presets import CONFIGS_DIR
+from metta_core.config.presets import PRESETS_DIR
 from metta_core.env.table import CHAR_TO_OBJECT, EMPTY_CHAR, OBJECT_CHAR, TEAM_CHARS
 from metta_core.errors import MapError
 from metta_core.maps.grid import to_text
@@ -62,10 +62,10 @@ def parse_grid(text: str | list[str], source: str = "map") -> np.ndarray:
 
 
 def resolve_map_uri(uri: str) -> str:
-    """A relative path that does not exist here is looked up among the shipped `configs/maps`."""
+    """A relative path that does not exist here is looked up among the shipped `presets/maps`."""
     if "://" in uri or Path(uri).exists():
         return uri
-    shipped = CONFIGS_DIR / "maps" / uri
+    shipped = PRESETS_DIR / "maps" / uri
     return str(shipped) if shipped.exists() else uri
 
 

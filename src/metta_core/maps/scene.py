@@ -17,7 +17,7 @@ import yaml
 
 from metta_core import storage
 from metta_core.config.loader import validate_mapping
-from metta_core.config.presets import CONFIGS_DIR
+from metta_core.config.presets import PRESETS_DIR
 from metta_core.errors import MapError
 from metta_core.maps.builders.base import Area, Built
 from metta_core.maps.config import SceneArea, SceneConfig, SceneMapConfig
@@ -39,7 +39,7 @@ def resolve_scene_uri(name: str) -> str:
     """A path or URI as given, else a shipped scene by name (`wfc_dungeon`) or relative path."""
     if "://" in name or Path(name).exists():
         return name
-    for candidate in (CONFIGS_DIR / "scenes" / name, CONFIGS_DIR / "scenes" / f"{name}.yaml"):
+    for candidate in (PRESETS_DIR / "scenes" / name, PRESETS_DIR / "scenes" / f"{name}.yaml"):
         if candidate.exists():
             return str(candidate)
     return name

@@ -7,6 +7,9 @@ same observation and action layout the network was trained on. It never steps an
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -53,3 +56,18 @@ class PolicyActor:
         logits, _, self.state = self.policy.step(obs_t, global_t, state)
         choice = torch.multinomial(torch.softmax(logits, -1), 1, generator=self.generator).squeeze(-1)
         return self.pairs[choice.cpu().numpy()]
+
+
+@dataclass
+class PolicyInMemory:
+    """A network held in memory (training's own evaluation) with `PolicyRecord`'s `actor()`.
+
+    Each actor plays a copy, so evaluating never touches the training network's mode or weights.
+    """
+
+    name: str
+    policy: MettaPolicy
+
+    def actor(self, env, device: str = "cpu", seed: int = 0) -> PolicyActor:
+        check_compatible(self.policy.spec, env, self.name)
+        return PolicyActor(copy.deepcopy(self.policy).to(device), device=device, seed=seed)

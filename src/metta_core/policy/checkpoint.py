@@ -20,8 +20,8 @@ from typing import Any
 import torch
 
 from metta_core import storage
-from metta_core.config.train import AgentConfig
 from metta_core.errors import PolicyError
+from metta_core.policy.config import AgentConfig
 from metta_core.policy.network import MettaPolicy, PolicySpec
 
 FORMAT = "metta.policy"

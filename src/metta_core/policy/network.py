@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from metta_core.config.train import AgentConfig
+from metta_core.policy.config import AgentConfig
 
 LSTMState = tuple[torch.Tensor, torch.Tensor]
 

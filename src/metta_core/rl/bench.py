@@ -1,8 +1,9 @@
 """End-to-end training throughput: agent steps per second of rollout + PPO update, no files.
 
-The same pieces as `ppo.learn` (collect_rollout, compute_gae, optimise) on the same settings, timed
-over whole epochs after a warm-up epoch (numba compilation, allocator warm-up). Used by
-`metta bench train` and `benchmarks/bench_train.py`; never by tests.
+The parts come from `build_training`, as in `metta train`, and each epoch runs the same pieces as
+`ppo.learn` (collect_rollout, fill_advantages, optimise), timed over whole epochs after a warm-up
+epoch (numba compilation, allocator warm-up). Used by `metta bench train` and
+`benchmarks/bench_train.py`; never by tests.
 """
 
 from __future__ import annotations
@@ -12,56 +13,37 @@ import time
 
 import torch
 
-from metta_core.config.train import TrainSettings
-from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
+from metta_core.policy.network import count_parameters
 from metta_core.rl.advantage import fill_advantages
-from metta_core.rl.buffer import RolloutBuffer
-from metta_core.rl.distributed import resolve_device
-from metta_core.rl.rollout import RolloutCarry, bootstrap_value, collect_rollout
-from metta_core.rl.trainer import rollout_horizon, use_fast_cpu_math
+from metta_core.rl.build import build_training
+from metta_core.rl.distributed import resolve_device, use_fast_cpu_math
+from metta_core.rl.rollout import bootstrap_value, collect_rollout
+from metta_core.rl.settings import TrainSettings
 from metta_core.rl.update import optimise
 
 
 def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: int = 1) -> dict[str, float]:
     """Figures: agent_steps_per_s (end to end), rollout_agent_steps_per_s, update_s_per_epoch, ..."""
-    from metta_core.env.vecenv import VecEnv
-
     config = settings.trainer
     # Every core unless asked otherwise: the training heuristic that drops to one thread on a busy
     # machine would make figures from different runs incomparable.
     torch.set_num_threads(config.torch_threads or os.cpu_count() or 1)
     use_fast_cpu_math()
-    torch.manual_seed(settings.seed)
     device = resolve_device(settings.device, local_rank=0)
-    env = VecEnv(settings.env, num_envs=config.num_envs, seed=settings.seed, threads=config.env_threads)
-    spec = PolicySpec.from_env(env)
-    policy = MettaPolicy(spec, settings.agent).to(device)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=config.learning_rate, eps=1e-5)
-    generator = torch.Generator(device=device).manual_seed(settings.seed)
-    horizon = rollout_horizon(config.batch_size, env.total_agents, config.bptt_horizon)
-    buffer = RolloutBuffer(
-        env.total_agents,
-        horizon,
-        config.bptt_horizon,
-        spec.obs_shape,
-        spec.num_global_features,
-        settings.agent.lstm_size,
-        device,
-    )
-    carry = RolloutCarry.begin(env, policy, device, seed=settings.seed)
-    pairs = spec.action_pairs()
+    parts = build_training(settings, device, settings.seed)
+    policy, buffer = parts.policy, parts.buffer
     rollout_s = update_s = 0.0
     epoch_rates = []
     for epoch in range(warmup_epochs + epochs):
         start = time.perf_counter()
         policy.eval()
-        collect_rollout(env, policy, buffer, carry, pairs, generator)
-        next_value = bootstrap_value(policy, carry, device)
+        collect_rollout(parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator)
+        next_value = bootstrap_value(policy, parts.carry, device)
         fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
         middle = time.perf_counter()
         policy.train()
-        optimise(policy, optimizer, buffer, config, generator)
-        env.drain_episodes()
+        optimise(policy, parts.optimizer, buffer, config, parts.generator)
+        parts.env.drain_episodes()
         end = time.perf_counter()
         if epoch >= warmup_epochs:
             rollout_s += middle - start
@@ -77,7 +59,7 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
         "update_s_per_epoch": update_s / epochs,
         "rollout_s_per_epoch": rollout_s / epochs,
         "agent_steps_per_epoch": float(buffer.size),
-        "total_agents": float(env.total_agents),
+        "total_agents": float(parts.env.total_agents),
         "parameters": float(count_parameters(policy)),
         "torch_threads": float(torch.get_num_threads()),
     }

@@ -28,6 +28,12 @@ class Minibatch:
     state: tuple[torch.Tensor, torch.Tensor]
 
 
+def rollout_horizon(batch_size: int, total_agents: int, bptt_horizon: int) -> int:
+    """Steps per rollout: enough for `batch_size` agent steps, a whole number of BPTT segments."""
+    segments = -(-batch_size // (total_agents * bptt_horizon))
+    return max(1, segments) * bptt_horizon
+
+
 class RolloutBuffer:
     """Every tensor one update needs, created once and overwritten by each rollout."""
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from metta_core.config.train import TrainerConfig
+from metta_core.rl.settings import TrainerConfig
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """The PPO loop, top to bottom: collect rollout -> advantages -> optimise -> log / checkpoint.
 
 `learn(session)` is the whole algorithm; everything it calls lives in a neighbouring module named
-after what it does (`rollout`, `advantage`, `update`, `losses`), and everything about files,
-tracking and processes is prepared by `trainer.py` in the `TrainingSession`.
+after what it does (`rollout`, `advantage`, `update`, `losses`), and the side jobs (metrics,
+reports, checkpoints, evaluation) are methods of the `TrainingSession` that `trainer.py` built.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from metta_core.rl.rollout import bootstrap_value, collect_rollout
 from metta_core.rl.update import optimise
 
 if TYPE_CHECKING:
-    from metta_core.rl.trainer import TrainingSession
+    from metta_core.rl.session import TrainingSession
 
 
 def learn(session: TrainingSession) -> dict[str, float]:
     """Train until `total_agent_steps` or a stop signal; returns the last epoch's metrics."""
-    config = session.settings.trainer
-    policy, buffer, device = session.policy, session.buffer, session.device
+    config, parts = session.settings.trainer, session.parts
+    policy, buffer, device = parts.policy, parts.buffer, session.device
     steps_per_epoch = buffer.size * session.dist.world_size
     metrics: dict[str, float] = {}
     while session.agent_steps < config.total_agent_steps:
@@ -34,36 +34,31 @@ def learn(session: TrainingSession) -> dict[str, float]:
         #    resumed run anneals exactly as an uninterrupted one would).
         if config.anneal_lr:
             fraction = 1.0 - session.agent_steps / config.total_agent_steps
-            for group in session.optimizer.param_groups:
+            for group in parts.optimizer.param_groups:
                 group["lr"] = config.learning_rate * max(fraction, 0.0)
 
         # 2. Collect a rollout with every agent acting in one batched forward pass per step.
         policy.eval()
         single_process_stop = session.stop if not session.dist.enabled else (lambda: False)
         completed = collect_rollout(
-            session.env,
-            policy,
-            buffer,
-            session.carry,
-            session.action_pairs,
-            session.generator,
-            single_process_stop,
+            parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator, single_process_stop
         )
         if not completed:
             break
         rollout_s = time.perf_counter() - epoch_start
 
         # 3. Advantages (GAE) and returns.
-        next_value = bootstrap_value(policy, session.carry, device)
+        next_value = bootstrap_value(policy, parts.carry, device)
         fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
 
         # 4. Optimise: epochs of minibatches over BPTT segments (gradients all-reduced under DDP).
         policy.train()
         update_start = time.perf_counter()
-        losses = optimise(session.model, session.optimizer, buffer, config, session.generator)
+        losses = optimise(parts.model, parts.optimizer, buffer, config, parts.generator)
         update_s = time.perf_counter() - update_start
 
-        # 5. Log, checkpoint, evaluate.
+        # 5. Log, evaluate (the network in memory), checkpoint (every evaluated epoch too, so its
+        #    scores are kept with the weights they belong to).
         session.epoch += 1
         session.agent_steps += steps_per_epoch
         epoch_s = time.perf_counter() - epoch_start
@@ -71,17 +66,18 @@ def learn(session: TrainingSession) -> dict[str, float]:
         metrics = {
             **losses,
             **session.episode_metrics(),
-            "learning_rate": session.optimizer.param_groups[0]["lr"],
+            "learning_rate": parts.optimizer.param_groups[0]["lr"],
             "agent_steps_per_s": steps_per_epoch / epoch_s,
             "rollout_s": rollout_s,
             "update_s": update_s,
             "reward_per_step": float(buffer.rewards.mean()),
         }
         session.report(metrics)
-        if session.epoch % config.checkpoint_interval == 0:
-            session.save_checkpoint()
-        if config.evaluate_interval and session.epoch % config.evaluate_interval == 0:
+        evaluated = bool(config.evaluate_interval) and session.epoch % config.evaluate_interval == 0
+        if evaluated:
             session.evaluate()
+        if evaluated or session.epoch % config.checkpoint_interval == 0:
+            session.save_checkpoint()
         if distributed.any_rank(session.stop(), device):
             break
     return {k: float(v) for k, v in metrics.items() if np.isfinite(v)}

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from metta_core import storage
+from metta_core.errors import ConfigError
 
 CHECKPOINT_DIR = "checkpoints"
 
@@ -42,6 +43,21 @@ def most_recent_run(data_dir: Path) -> Path | None:
     runs = [(latest_checkpoint(d), d) for d in data_dir.iterdir() if d.is_dir()]
     runs = [(c.stat().st_mtime, d) for c, d in runs if c is not None]
     return max(runs)[1] if runs else None
+
+
+def resolve_run(
+    run: str | None, run_dir: Path | None, data_dir: Path, env_name: str, resume: bool
+) -> tuple[str, Path]:
+    """The run's name and directory: as given, the newest run for a bare `--resume`, or a new name."""
+    if run_dir is not None:
+        return run or run_dir.name, run_dir
+    if run is None and resume:
+        found = most_recent_run(data_dir)
+        if found is None:
+            raise ConfigError(f"resume: no run with a checkpoint under {data_dir} (name one with --run)")
+        return found.name, found
+    name = run or default_run_name(env_name)
+    return name, data_dir / name
 
 
 def write_config(run_dir: Path, settings_data: dict) -> Path:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from metta_core.config.sections import WandbConfig
 from metta_core.errors import ConfigError
+from metta_core.rl.settings import WandbConfig
 
 
 class Tracker:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from metta_core.config.train import TrainerConfig
 from metta_core.rl import distributed
 from metta_core.rl.buffer import RolloutBuffer
 from metta_core.rl.losses import ppo_loss
+from metta_core.rl.settings import TrainerConfig
 
 
 def optimise(

@@ -33,6 +33,15 @@ def builtin(name: str) -> PolicyHandle:
     return PolicyHandle(name=name, uri=name, metadata={"uri": name, "builtin": True})
 
 
+def in_memory(name: str, policy: Any, metadata: dict[str, Any] | None = None) -> PolicyHandle:
+    """A handle on a `MettaPolicy` that is not (or not yet) a checkpoint, named `name`."""
+    from metta_core.policy.actor import PolicyInMemory
+
+    return PolicyHandle(
+        name=name, uri=name, metadata=dict(metadata or {}), record=PolicyInMemory(name, policy)
+    )
+
+
 def resolve_policies(
     uri: str, selector: str = "latest", metric: str = "score", top_k: int = 1
 ) -> list[PolicyHandle]:

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from metta_core import storage
-from metta_core.config.sim import SimSettings
 from metta_core.errors import ConfigError
 from metta_core.sim.policies import PolicyHandle, resolve_policies
+from metta_core.sim.settings import SimSettings
 from metta_core.sim.simulation import SimulationResult
 from metta_core.sim.suite import SimulationSuite, SuiteResult, load_suite
 from metta_core.stats.db import StatsDB

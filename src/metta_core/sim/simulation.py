@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from metta_core.config.sim import SimulationConfig
 from metta_core.sim.policies import PolicyHandle
+from metta_core.sim.settings import SimulationConfig
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """`SimulationSuite` and `evaluate`: run a suite of simulations for one policy and score it.
 
-Suites are shipped YAML (`configs/sim/<name>.yaml`, a `SuiteConfig`). A suite may `include`
+Suites are shipped YAML (`presets/sim/<name>.yaml`, a `SuiteConfig`). A suite may `include`
 others (`all` includes every suite); included simulations keep the suite that defines them. Each
 simulation's raw score is the mean reward per agent per episode of the evaluated policy, and is
 normalised by the baseline recorded in the YAML:
@@ -17,9 +17,9 @@ from typing import Any
 
 from metta_core.config.loader import validate_mapping
 from metta_core.config.presets import load_preset, preset_path
-from metta_core.config.sim import SimulationConfig, SuiteConfig
 from metta_core.errors import ConfigError
 from metta_core.sim.policies import PolicyHandle, resolve_policies
+from metta_core.sim.settings import SimulationConfig, SuiteConfig
 from metta_core.sim.simulation import Simulation, SimulationResult
 
 SUITE_DIRECTORY = "sim"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from metta_core.config.train import TrainSettings
+from metta_core.rl.settings import TrainSettings
 
 DEFAULT_NUM_ENVS = (1, 4, 16, 64)
 DEFAULT_BATCH_SIZES = (256, 1024, 4096)
@@ -84,15 +84,15 @@ def measure_policy(settings: TrainSettings, batch: int, threads: int, seconds: f
     """Inference steps of `batch` agents, and a training step over `batch` agent steps."""
     import torch
 
-    from metta_core.env.vecenv import VecEnv
-    from metta_core.policy.network import MettaPolicy, PolicySpec
-    from metta_core.rl.trainer import use_fast_cpu_math
+    from metta_core.rl.build import build_training
+    from metta_core.rl.distributed import use_fast_cpu_math
 
     torch.set_num_threads(threads)
     use_fast_cpu_math()  # as training runs
-    spec = PolicySpec.from_env(VecEnv(settings.env, num_envs=1, seed=settings.seed))
-    policy = MettaPolicy(spec, settings.agent)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=settings.trainer.learning_rate)
+    # The network and optimizer exactly as `metta train` builds them (one env is enough for its layout).
+    small = settings.model_copy(update={"trainer": settings.trainer.model_copy(update={"num_envs": 1})})
+    parts = build_training(small, torch.device("cpu"), settings.seed)
+    spec, policy, optimizer = parts.spec, parts.policy, parts.optimizer
     generator = torch.Generator().manual_seed(0)
     obs = torch.randint(0, 8, (batch, *spec.obs_shape), dtype=torch.uint8, generator=generator)
     global_obs = torch.zeros(batch, spec.num_global_features)
@@ -158,8 +158,8 @@ def best_overrides(result: AutotuneResult, settings: TrainSettings) -> list[str]
     from pydantic import ValidationError
 
     from metta_core.config.loader import describe_validation_error
-    from metta_core.config.train import TrainerConfig
     from metta_core.errors import ConfigError
+    from metta_core.rl.settings import TrainerConfig
 
     env = result.best("env")
     train = result.best("train_step")

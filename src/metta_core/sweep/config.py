@@ -1,6 +1,6 @@
 """The sweep config: which settings to search, how, and what to maximise (a pydantic model).
 
-A sweep YAML (`configs/sweep/*.yaml` or any file) names `metta train` settings by their dotted
+A sweep YAML (`presets/sweep/*.yaml` or any file) names `metta train` settings by their dotted
 paths (`trainer.learning_rate`) with a distribution, bounds and a centre; the centre is the first
 trial. This module only validates and converts values; it must not import optuna or torch (the
 schema is read by `metta config schema sweep` and shell completion).
@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 from metta_core.config.base import Section
 from metta_core.config.loader import validate_mapping
 from metta_core.config.overrides import parse_overrides, parse_value
-from metta_core.config.presets import CONFIGS_DIR, preset_names, read_yaml_file
+from metta_core.config.presets import PRESETS_DIR, preset_names, read_yaml_file
 from metta_core.errors import ConfigError
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
@@ -143,7 +143,7 @@ def sweep_config_path(name_or_path: str | Path) -> Path:
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return candidate
-    path = CONFIGS_DIR / "sweep" / f"{name_or_path}.yaml"
+    path = PRESETS_DIR / "sweep" / f"{name_or_path}.yaml"
     if not path.exists():
         known = ", ".join(preset_names("sweep")) or "none shipped"
         raise ConfigError(f"sweep params '{name_or_path}': no such file or preset (known: {known})")

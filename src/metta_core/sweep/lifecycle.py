@@ -78,7 +78,7 @@ def _check_setting_paths(config: SweepConfig) -> None:
     """Each parameter must be a real `metta train` setting; the centre must be a valid value."""
     try:
         from metta_core.config.loader import resolve
-        from metta_core.config.train import TrainSettings
+        from metta_core.rl.settings import TrainSettings
     except ImportError:  # training not installed in this build: the trial reports it instead
         return
     centre = {path: parameter.centre() for path, parameter in config.parameters.items()}

@@ -1,6 +1,6 @@
 """Settings of evaluation: one simulation, a suite of them (shipped YAML), and `metta sim`.
 
-A suite file under `configs/sim/<name>.yaml` is a `SuiteConfig`; its simulations name an env preset
+A suite file under `presets/sim/<name>.yaml` is a `SuiteConfig`; its simulations name an env preset
 plus `key=value` overrides of it, fixed seeds, episode counts and the two scores a raw score is
 normalised between: `normalized = (score - random_score) / (reference_score - random_score)`.
 This module only validates; running lives in `metta_core.sim`.
@@ -79,7 +79,7 @@ class SimSettings(CommandSettings):
     """`metta sim`: which policies, which suite, where the stats and replays go."""
 
     policies: list[str] = Field(default_factory=list, description="Policy URIs, or `random` / `simple`.")
-    suite: str = Field("navigation", description="Suite preset name (configs/sim/) or YAML path.")
+    suite: str = Field("navigation", description="Suite preset name (presets/sim/) or YAML path.")
     selector: Literal["latest", "top", "all"] = "latest"
     metric: str = Field("score", description="Metadata metric that `--selector top` ranks checkpoints by.")
     top_k: int = Field(1, ge=1, description="Checkpoints taken by `top` (and the most taken by `all`).")

@@ -1,0 +1,78 @@
+"""`RunOutputs`: where a run reports: `config.yaml`, `train.log`, `metrics.jsonl`, wandb, stats DB.
+
+Opened once by the writing rank (rank 0) after the run's start has been checked, closed on every
+exit path; other ranks get outputs that write nothing, so the loop never asks which rank it is on
+before logging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from metta_core.rl.run_files import TrainLog, write_config
+from metta_core.rl.settings import TrainSettings
+from metta_core.rl.tracking import Tracker
+
+if TYPE_CHECKING:
+    from metta_core.stats.db import StatsDB
+
+
+@dataclass
+class RunOutputs:
+    log: TrainLog
+    tracker: Tracker | None = None
+    stats_db: StatsDB | None = None
+    #: Id of the stats DB's `train` simulation row that training's episodes belong to.
+    stats_sim_id: str | None = None
+
+    @classmethod
+    def silent(cls) -> RunOutputs:
+        """For ranks other than 0: every write is a no-op."""
+        return cls(log=TrainLog(None, None))
+
+    @classmethod
+    def open(cls, settings: TrainSettings, run_name: str, run_dir: Path) -> RunOutputs:
+        """Create the run directory, write its config, open its log, tracker and stats DB."""
+        settings_data = settings.model_dump(mode="json")
+        settings_data.update(run=run_name, run_dir=str(run_dir))
+        run_dir.mkdir(parents=True, exist_ok=True)
+        write_config(run_dir, settings_data)
+        outputs = cls(log=TrainLog(run_dir / "train.log", run_dir / "metrics.jsonl"))
+        try:
+            outputs.tracker = Tracker(settings.wandb, run_name, run_dir, settings_data)
+            outputs.stats_db, outputs.stats_sim_id = _open_stats(settings, run_dir, run_name)
+        except BaseException:
+            outputs.close()
+            raise
+        return outputs
+
+    def close(self) -> None:
+        self.log.close()
+        if self.tracker is not None:
+            self.tracker.finish()
+        if self.stats_db is not None:
+            self.stats_db.close()
+
+    def __enter__(self) -> RunOutputs:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _open_stats(settings: TrainSettings, run_dir: Path, run_name: str) -> tuple[StatsDB, str]:
+    """The run's DuckDB stats file and the id of its training 'simulation' row."""
+    from metta_core.stats.db import StatsDB
+
+    path = settings.stats.db_uri or str(run_dir / "stats.duckdb")
+    database = StatsDB(path)
+    sim_id = database.add_simulation(
+        name="train",
+        suite="train",
+        env_name=settings.env.name,
+        policy_uri=str(run_dir),
+        metadata={"run": run_name},
+    )
+    return database, sim_id

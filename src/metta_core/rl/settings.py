@@ -1,0 +1,160 @@
+"""Settings of `metta train`: PPO (`TrainerConfig`), tracking, the stats file, and the run.
+
+Only pydantic models live here; the trainer in `metta_core.rl` reads them and nothing else. The
+shipped presets are `presets/trainer/*.yaml` (and `presets/agent/*.yaml` for `AgentConfig`, which
+lives beside the network in `metta_core.policy.config`). This module must not import torch:
+`metta config schema train` and shell completion read it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from metta_core.config.base import CommandSettings, Section
+from metta_core.env.config import EnvConfig
+from metta_core.policy.config import AgentConfig
+
+
+class TrainerConfig(Section):
+    """PPO hyperparameters and the shape of a training run (CleanRL's names where they exist)."""
+
+    name: str = Field("default", description="Name of the trainer preset these settings came from.")
+    total_agent_steps: int = Field(
+        4_000_000, gt=0, description="Agent steps to train for (every agent's step counts once)."
+    )
+    num_envs: int = Field(
+        16, gt=0, description="Environments per process; all their agents act in one batched forward pass."
+    )
+    env_threads: int = Field(
+        1, gt=0, description="Threads the env kernel may use (numba); 1 leaves the cores to torch."
+    )
+    torch_threads: int = Field(
+        0,
+        ge=0,
+        description="Torch intra-op threads per process; 0 = the machine's cores divided by the processes.",
+    )
+    batch_size: int = Field(
+        8192,
+        gt=0,
+        description="Agent steps collected per update (rounded up to whole BPTT segments per agent).",
+    )
+    minibatch_size: int = Field(
+        2048, gt=0, description="Agent steps per gradient step; a whole number of BPTT segments."
+    )
+    bptt_horizon: int = Field(16, gt=0, description="Steps the LSTM is unrolled over during the update.")
+    update_epochs: int = Field(2, gt=0, description="Passes over each rollout's minibatches per update.")
+    learning_rate: float = Field(1e-3, gt=0, description="Adam's learning rate at the start of the run.")
+    anneal_lr: bool = Field(
+        True, description="Anneal the learning rate linearly to 0 over total_agent_steps."
+    )
+    gamma: float = Field(0.99, gt=0, le=1, description="Discount factor per step.")
+    gae_lambda: float = Field(0.95, ge=0, le=1, description="GAE's lambda (bias/variance of the advantages).")
+    clip_coef: float = Field(0.2, gt=0, description="PPO's clip range of the probability ratio.")
+    clip_vloss: bool = Field(True, description="Clip the value loss around the rollout's values.")
+    vf_clip_coef: float = Field(10.0, gt=0, description="Clip range of the value loss (with clip_vloss).")
+    vf_coef: float = Field(0.5, ge=0, description="Weight of the value loss.")
+    ent_coef: float = Field(0.01, ge=0, description="Weight of the entropy bonus.")
+    max_grad_norm: float = Field(0.5, gt=0, description="Gradients are clipped to this global norm.")
+    norm_adv: bool = Field(True, description="Normalise advantages per minibatch.")
+    target_kl: float | None = Field(
+        None,
+        gt=0,
+        description="Stop an update's epochs once the approximate KL exceeds this; null never stops.",
+    )
+    checkpoint_interval: int = Field(
+        50, gt=0, description="Epochs (updates) between checkpoints; one is always written at the end."
+    )
+    evaluate_interval: int = Field(
+        0, ge=0, description="Epochs between evaluations on evaluate_suite; 0 turns them off."
+    )
+    evaluate_suite: str = Field("navigation", description="Suite (presets/sim/) scored during training.")
+    log_interval_s: float = Field(
+        2.0, gt=0, description="Seconds between progress lines / display refreshes."
+    )
+
+    @model_validator(mode="after")
+    def _minibatch_fits_batch(self) -> TrainerConfig:
+        if self.minibatch_size > self.batch_size:
+            raise ValueError(
+                f"minibatch_size ({self.minibatch_size}) must not exceed batch_size ({self.batch_size})"
+            )
+        if self.minibatch_size % self.bptt_horizon:
+            raise ValueError(
+                f"minibatch_size ({self.minibatch_size}) must be a multiple of bptt_horizon ({self.bptt_horizon})"
+            )
+        return self
+
+
+class WandbConfig(Section):
+    """Weights & Biases tracking; off unless asked for, and never required."""
+
+    mode: Literal["disabled", "offline", "online"] = Field(
+        "disabled", description="disabled (default), offline (files only) or online."
+    )
+    project: str = Field("metta", description="wandb project of the run.")
+    entity: str | None = Field(None, description="wandb entity (user or team); null: your default.")
+    group: str | None = Field(None, description="wandb group (sweeps set it to the sweep's name).")
+    tags: list[str] = Field(default_factory=list, description="wandb tags of the run.")
+    log_checkpoints: bool = Field(True, description="Upload each checkpoint as a wandb model artifact.")
+
+
+class StatsConfig(Section):
+    """Where training's episode statistics go: a DuckDB file (local path or s3:// URI)."""
+
+    db_uri: str | None = Field(
+        None, description="Stats DB path or s3:// URI; null: the run directory's stats.duckdb."
+    )
+
+
+class TrainSettings(CommandSettings):
+    """Everything `metta train` needs: the env, the network, PPO, and where the run lives."""
+
+    preset_sections: ClassVar[dict[str, str]] = {"env": "env", "agent": "agent", "trainer": "trainer"}
+    default_presets: ClassVar[dict[str, str]] = {"env": "navigation", "agent": "fast", "trainer": "default"}
+
+    run: str | None = Field(
+        None,
+        description="Run name: the directory under data_dir and the prefix of policy names; null: <env>-<time>.",
+    )
+    data_dir: Path = Field(Path("runs"), description="Where run directories go.")
+    run_dir: Path | None = Field(None, description="The run's directory; null means data_dir/run.")
+    device: str = Field("cpu", description="cpu, cuda, cuda:N or auto.")
+    seed: int = Field(0, description="Seed of envs, network initialisation and action sampling.")
+    resume: bool = Field(
+        False, description="Continue the run from its latest checkpoint (also happens when the run has one)."
+    )
+    env: EnvConfig = Field(description="The environment: a preset name (presets/env/) or its fields.")
+    agent: AgentConfig = Field(default_factory=AgentConfig, description="The policy network.")
+    trainer: TrainerConfig = Field(default_factory=TrainerConfig, description="PPO and the run's length.")
+    wandb: WandbConfig = Field(default_factory=WandbConfig, description="Weights & Biases tracking.")
+    stats: StatsConfig = Field(
+        default_factory=StatsConfig, description="The stats DB of training's episodes."
+    )
+
+    @field_validator("wandb", mode="before")
+    @classmethod
+    def _wandb_mode_shorthand(cls, value: Any) -> Any:
+        # `wandb=off` (the reference doc's spelling) and `wandb=offline` name only the mode.
+        if isinstance(value, str):
+            mode = {"off": "disabled", "false": "disabled", "none": "disabled"}.get(value.lower(), value)
+            return {"mode": mode}
+        if value is False or value is None:
+            return {"mode": "disabled"}
+        return value
+
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, value: str) -> str:
+        if value not in ("cpu", "cuda", "auto") and not value.startswith("cuda:"):
+            raise ValueError("device must be cpu, cuda, cuda:N or auto")
+        return value
+
+    @field_validator("run")
+    @classmethod
+    def _run_is_a_directory_name(cls, value: str | None) -> str | None:
+        if value is not None and (not value or "/" in value or value in (".", "..")):
+            raise ValueError("run must be a plain directory name (no '/')")
+        return value
