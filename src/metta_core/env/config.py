@@ -79,7 +79,7 @@ class ConverterConfig(Section):
         None, ge=0, le=255, description="Output held at most; no conversion beyond."
     )
     initial_output: int | None = Field(None, ge=0, le=255, description="Conversions' output held at reset.")
-    color: int | None = Field(None, ge=0, le=255)
+    color: int | None = Field(None, ge=0, le=255, description="Colour observed on the converter's cell.")
 
     @field_validator("input", "output")
     @classmethod
@@ -104,14 +104,14 @@ class ConverterConfig(Section):
 class ActionsConfig(Section):
     """Which actions exist in this environment; action ids are the enabled ones in table order."""
 
-    noop: bool = True
-    move: bool = True
-    rotate: bool = True
-    put_items: bool = True
-    get_items: bool = True
-    attack: bool = True
-    swap: bool = True
-    change_color: bool = True
+    noop: bool = Field(True, description="Enable the noop action.")
+    move: bool = Field(True, description="Enable the move action.")
+    rotate: bool = Field(True, description="Enable the rotate action.")
+    put_items: bool = Field(True, description="Enable the put_items action.")
+    get_items: bool = Field(True, description="Enable the get_items action.")
+    attack: bool = Field(True, description="Enable the attack action.")
+    swap: bool = Field(True, description="Enable the swap action.")
+    change_color: bool = Field(True, description="Enable the change_color action.")
 
     def enabled(self) -> list[str]:
         return [name for name in ACTION_NAMES if getattr(self, name)]
@@ -143,18 +143,28 @@ class AttackConfig(Section):
 class ObjectsConfig(Section):
     """Recipe overrides of each converter type (see `DEFAULT_RECIPES`)."""
 
-    mine_red: ConverterConfig = Field(default_factory=ConverterConfig)
-    mine_blue: ConverterConfig = Field(default_factory=ConverterConfig)
-    mine_green: ConverterConfig = Field(default_factory=ConverterConfig)
-    generator_red: ConverterConfig = Field(default_factory=ConverterConfig)
-    generator_blue: ConverterConfig = Field(default_factory=ConverterConfig)
-    generator_green: ConverterConfig = Field(default_factory=ConverterConfig)
-    altar: ConverterConfig = Field(default_factory=ConverterConfig)
-    armory: ConverterConfig = Field(default_factory=ConverterConfig)
-    lasery: ConverterConfig = Field(default_factory=ConverterConfig)
-    lab: ConverterConfig = Field(default_factory=ConverterConfig)
-    factory: ConverterConfig = Field(default_factory=ConverterConfig)
-    temple: ConverterConfig = Field(default_factory=ConverterConfig)
+    mine_red: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the mine_red.")
+    mine_blue: ConverterConfig = Field(
+        default_factory=ConverterConfig, description="Recipe of the mine_blue."
+    )
+    mine_green: ConverterConfig = Field(
+        default_factory=ConverterConfig, description="Recipe of the mine_green."
+    )
+    generator_red: ConverterConfig = Field(
+        default_factory=ConverterConfig, description="Recipe of the generator_red."
+    )
+    generator_blue: ConverterConfig = Field(
+        default_factory=ConverterConfig, description="Recipe of the generator_blue."
+    )
+    generator_green: ConverterConfig = Field(
+        default_factory=ConverterConfig, description="Recipe of the generator_green."
+    )
+    altar: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the altar.")
+    armory: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the armory.")
+    lasery: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the lasery.")
+    lab: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the lab.")
+    factory: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the factory.")
+    temple: ConverterConfig = Field(default_factory=ConverterConfig, description="Recipe of the temple.")
 
     def recipes(self) -> dict[str, Recipe]:
         return {name: getattr(self, name).resolve(name) for name in CONVERTER_NAMES}
@@ -187,9 +197,11 @@ class GameConfig(Section):
     action_failure_penalty: float = Field(
         0.0, ge=0.0, description="Subtracted for each failed or invalid action."
     )
-    actions: ActionsConfig = Field(default_factory=ActionsConfig)
-    attack: AttackConfig = Field(default_factory=AttackConfig)
-    objects: ObjectsConfig = Field(default_factory=ObjectsConfig)
+    actions: ActionsConfig = Field(default_factory=ActionsConfig, description="Which actions exist.")
+    attack: AttackConfig = Field(
+        default_factory=AttackConfig, description="The cost of an attack and its effect on the target."
+    )
+    objects: ObjectsConfig = Field(default_factory=ObjectsConfig, description="Converter recipe overrides.")
 
     @field_validator("obs_width", "obs_height")
     @classmethod
@@ -230,10 +242,10 @@ class GameConfig(Section):
 class EnvConfig(Section):
     """An environment: its rules (`game`) and the map builder that makes each episode's map."""
 
-    name: str = "custom"
-    description: str = ""
-    game: GameConfig = Field(default_factory=GameConfig)
-    map: MapConfig
+    name: str = Field("custom", description="The preset's name (policies and stats record it).")
+    description: str = Field("", description="What the environment teaches (`metta env list`).")
+    game: GameConfig = Field(default_factory=GameConfig, description="The rules.")
+    map: MapConfig = Field(description="The map builder of each episode's map (its `builder` names it).")
     map_pool_size: int = Field(
         100,
         ge=0,

@@ -64,8 +64,8 @@ class BuilderBase(Section):
 class SizedBuilder(BuilderBase):
     """A builder that makes a map of a given size with a wall border."""
 
-    width: int = Field(25, ge=3, le=1024)
-    height: int = Field(25, ge=3, le=1024)
+    width: int = Field(25, ge=3, le=1024, description="Map width in cells, border included.")
+    height: int = Field(25, ge=3, le=1024, description="Map height in cells, border included.")
     border_width: int = Field(1, ge=0, description="Thickness of the wall border (0 inside scenes).")
     objects: dict[str, int] = Field(
         default_factory=dict, description="Objects scattered on empty cells: object name -> count."
@@ -80,7 +80,7 @@ class SizedBuilder(BuilderBase):
 class RandomConfig(SizedBuilder):
     """Walls, objects and agents at random cells of an open room."""
 
-    builder: Literal["random"] = "random"
+    builder: Literal["random"] = Field("random", description="Which builder makes the map.")
     wall_density: float = Field(0.0, ge=0.0, le=0.9, description="Fraction of inner cells made walls.")
     walls: int | None = Field(None, ge=0, description="Exact number of inner walls (overrides wall_density).")
 
@@ -93,10 +93,12 @@ class AsciiConfig(BuilderBase):
     `presets/maps/`. `agents: null` accepts whatever agents the map holds.
     """
 
-    builder: Literal["ascii"] = "ascii"
+    builder: Literal["ascii"] = Field("ascii", description="Which builder makes the map.")
     map: str | list[str] | None = Field(None, description="The grid itself: one string of lines, or rows.")
     uri: str | None = Field(None, description="A map file: path, file:// or s3:// URI.")
-    agents: int | dict[str, int] | None = None  # type: ignore[assignment]
+    agents: int | dict[str, int] | None = Field(  # type: ignore[assignment]
+        None, description="Agents the map must hold (a count or team -> count); null: whatever it holds."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> AsciiConfig:
@@ -108,11 +110,14 @@ class AsciiConfig(BuilderBase):
 class MazeConfig(SizedBuilder):
     """A perfect maze (one path between any two cells) carved by Kruskal's or Prim's algorithm."""
 
-    builder: Literal["maze"] = "maze"
-    algorithm: Literal["kruskal", "prim"] = "kruskal"
+    builder: Literal["maze"] = Field("maze", description="Which builder makes the map.")
+    algorithm: Literal["kruskal", "prim"] = Field("kruskal", description="How the maze is carved.")
     corridor_width: int = Field(1, ge=1, description="Cells across each corridor.")
     wall_thickness: int = Field(1, ge=1, description="Cells across each wall between corridors.")
-    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 1})
+    objects: dict[str, int] = Field(
+        default_factory=lambda: {"altar": 1},
+        description="Objects scattered on empty cells: object name -> count.",
+    )
 
 
 class RoomsConfig(SizedBuilder):
@@ -123,19 +128,24 @@ class RoomsConfig(SizedBuilder):
     (then give each room its own objects and agents). Each room is a named area `room_<row>_<col>`.
     """
 
-    builder: Literal["rooms"] = "rooms"
+    builder: Literal["rooms"] = Field("rooms", description="Which builder makes the map.")
     rows: int = Field(2, ge=1, description="Rooms top to bottom.")
     columns: int = Field(2, ge=1, description="Rooms left to right.")
-    wall_thickness: int = Field(1, ge=1)
-    doors: bool = True
-    door_width: int = Field(1, ge=1)
+    wall_thickness: int = Field(1, ge=1, description="Cells across each wall between rooms.")
+    doors: bool = Field(True, description="Join neighbouring rooms by doors; false seals every room.")
+    door_width: int = Field(1, ge=1, description="Cells across each door.")
     extra_doors: float = Field(
         0.0, ge=0.0, le=1.0, description="Chance of a door between rooms the tree left apart."
     )
     room_objects: dict[str, int] = Field(default_factory=dict, description="Objects placed in every room.")
     room_agents: int = Field(0, ge=0, description="Agents (`@`) placed in every room, on top of `agents`.")
-    agents: int | dict[str, int] = 0
-    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 1})
+    agents: int | dict[str, int] = Field(
+        0, description="Agents to place: a count (written `@`) or team name -> count (`team_1`..`team_4`)."
+    )
+    objects: dict[str, int] = Field(
+        default_factory=lambda: {"altar": 1},
+        description="Objects scattered on empty cells: object name -> count.",
+    )
 
     @field_validator("room_objects")
     @classmethod
@@ -150,13 +160,15 @@ class CylindersConfig(SizedBuilder):
     end with `closed_end`), horizontal or vertical at random; an altar sits in the middle.
     """
 
-    builder: Literal["cylinders"] = "cylinders"
-    cylinders: int = Field(2, ge=0)
-    length: int = Field(7, ge=2)
-    gap: int = Field(1, ge=1)
-    closed_end: bool = False
-    altar_inside: bool = True
-    objects: dict[str, int] = Field(default_factory=dict)
+    builder: Literal["cylinders"] = Field("cylinders", description="Which builder makes the map.")
+    cylinders: int = Field(2, ge=0, description="Cylinders to place.")
+    length: int = Field(7, ge=2, description="Cells along each bar.")
+    gap: int = Field(1, ge=1, description="Cells between the two bars.")
+    closed_end: bool = Field(False, description="Close one end of each cylinder with a wall.")
+    altar_inside: bool = Field(True, description="Put an altar in the middle of each cylinder.")
+    objects: dict[str, int] = Field(
+        default_factory=dict, description="Objects scattered on empty cells: object name -> count."
+    )
 
 
 class TerrainConfig(SizedBuilder):
@@ -166,13 +178,16 @@ class TerrainConfig(SizedBuilder):
     object and agent can reach the others.
     """
 
-    builder: Literal["terrain"] = "terrain"
+    builder: Literal["terrain"] = Field("terrain", description="Which builder makes the map.")
     obstacles: int = Field(8, ge=0, description="Wall blobs to grow.")
     obstacle_size: tuple[int, int] = Field((3, 12), description="Cells per blob: (min, max).")
     wall_density: float = Field(
         0.02, ge=0.0, le=0.5, description="Extra single walls, as a fraction of cells."
     )
-    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 2})
+    objects: dict[str, int] = Field(
+        default_factory=lambda: {"altar": 2},
+        description="Objects scattered on empty cells: object name -> count.",
+    )
 
 
 class TemplateConfig(BuilderBase):
@@ -184,16 +199,18 @@ class TemplateConfig(BuilderBase):
     otherwise, so the map keeps its shape).
     """
 
-    builder: Literal["template"] = "template"
-    map: str | list[str] | None = None
-    uri: str | None = None
+    builder: Literal["template"] = Field("template", description="Which builder makes the map.")
+    map: str | list[str] | None = Field(None, description="The layout itself: one string of lines, or rows.")
+    uri: str | None = Field(None, description="A map file with the layout: path, file:// or s3:// URI.")
     swaps: dict[str, list[str]] = Field(
         default_factory=dict, description="object -> candidates (or `empty`)."
     )
-    shuffle_objects: bool = False
-    rotate: bool = True
-    mirror: bool = True
-    agents: int | dict[str, int] | None = None  # type: ignore[assignment]
+    shuffle_objects: bool = Field(False, description="Permute the positions of all converters.")
+    rotate: bool = Field(True, description="Turn the layout at random.")
+    mirror: bool = Field(True, description="Flip the layout at random.")
+    agents: int | dict[str, int] | None = Field(  # type: ignore[assignment]
+        None, description="Agents the layout must hold (a count or team -> count); null: whatever it holds."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> TemplateConfig:
@@ -211,14 +228,17 @@ class PatternBuilder(SizedBuilder):
     keep_largest_region: bool = Field(
         True, description="Fill open pockets cut off from the largest open region with walls."
     )
-    objects: dict[str, int] = Field(default_factory=lambda: {"altar": 1})
+    objects: dict[str, int] = Field(
+        default_factory=lambda: {"altar": 1},
+        description="Objects scattered on empty cells: object name -> count.",
+    )
 
 
 class WFCConfig(PatternBuilder):
     """Wave Function Collapse, overlapping model: every NxN window of the output occurs in the example."""
 
-    builder: Literal["wfc"] = "wfc"
-    pattern_size: int = Field(3, ge=2, le=5)
+    builder: Literal["wfc"] = Field("wfc", description="Which builder makes the map.")
+    pattern_size: int = Field(3, ge=2, le=5, description="N of the NxN windows copied from the example.")
     periodic_input: bool = Field(True, description="Windows of the example wrap around its edges.")
     periodic_output: bool = Field(False, description="The output wraps around (tiles seamlessly).")
     symmetry: int = Field(8, ge=1, le=8, description="Rotations/reflections of each window used (1-8).")
@@ -229,10 +249,14 @@ class WFCConfig(PatternBuilder):
 class ConvChainConfig(PatternBuilder):
     """ConvChain: Metropolis sampling so that NxN windows follow the example's window statistics."""
 
-    builder: Literal["convchain"] = "convchain"
-    receptor_size: int = Field(3, ge=2, le=4)
+    builder: Literal["convchain"] = Field("convchain", description="Which builder makes the map.")
+    receptor_size: int = Field(
+        3, ge=2, le=4, description="N of the NxN windows whose statistics are matched."
+    )
     iterations: int = Field(4, ge=1, description="Sweeps over every cell.")
-    temperature: float = Field(1.0, gt=0.0)
+    temperature: float = Field(
+        1.0, gt=0.0, description="Metropolis temperature: higher accepts more unlikely windows."
+    )
 
 
 class SceneArea(Section):
@@ -244,13 +268,19 @@ class SceneArea(Section):
     or col count from the far edge). `select` picks all pieces, one at random, or the n-th.
     """
 
-    area: str | None = None
-    rows: int | None = Field(None, ge=1)
-    columns: int | None = Field(None, ge=1)
-    inset: int | None = Field(None, ge=0)
-    border: int | None = Field(None, ge=1)
-    region: tuple[int, int, int, int] | None = None
-    select: Literal["all", "random"] | int = "all"
+    area: str | None = Field(None, description="A named area of the parent's builder (a glob: `room_*`).")
+    rows: int | None = Field(None, ge=1, description="Split into this many equal bands, top to bottom.")
+    columns: int | None = Field(None, ge=1, description="Split into this many equal bands, left to right.")
+    inset: int | None = Field(None, ge=0, description="The part inside a border of this width.")
+    border: int | None = Field(
+        None, ge=1, description="The ring of this width along the edge, as four strips."
+    )
+    region: tuple[int, int, int, int] | None = Field(
+        None, description="[row, col, height, width]; a negative row or col counts from the far edge."
+    )
+    select: Literal["all", "random"] | int = Field(
+        "all", description="Which pieces get the scene: all, one at random, or the n-th."
+    )
 
     @model_validator(mode="after")
     def _one_selector(self) -> SceneArea:
@@ -265,8 +295,10 @@ class SceneArea(Section):
 
 
 class ChildScene(Section):
-    where: SceneArea
-    scene: SceneConfig
+    """A scene drawn into part of its parent's area."""
+
+    where: SceneArea = Field(description="Which part of the parent's area.")
+    scene: SceneConfig = Field(description="The scene drawn there.")
 
 
 class SceneConfig(Section):
@@ -278,9 +310,13 @@ class SceneConfig(Section):
     """
 
     fill: MapConfig | None = Field(None, description="The builder that draws this node's whole area.")
-    children: list[ChildScene] = Field(default_factory=list)
-    objects: dict[str, int] = Field(default_factory=dict)
-    agents: int | dict[str, int] = 0
+    children: list[ChildScene] = Field(
+        default_factory=list, description="Scenes drawn into parts of this area."
+    )
+    objects: dict[str, int] = Field(default_factory=dict, description="Objects scattered after the children.")
+    agents: int | dict[str, int] = Field(
+        0, description="Agents scattered after the children (count or team -> count)."
+    )
 
     @field_validator("objects")
     @classmethod
@@ -296,14 +332,16 @@ class SceneConfig(Section):
 class SceneMapConfig(BuilderBase):
     """A map drawn by a scene tree (inline, or the path of a scene YAML file), walled at the end."""
 
-    builder: Literal["scene"] = "scene"
-    width: int = Field(32, ge=3, le=1024)
-    height: int = Field(32, ge=3, le=1024)
-    border_width: int = Field(1, ge=0)
+    builder: Literal["scene"] = Field("scene", description="Which builder makes the map.")
+    width: int = Field(32, ge=3, le=1024, description="Map width in cells, border included.")
+    height: int = Field(32, ge=3, le=1024, description="Map height in cells, border included.")
+    border_width: int = Field(1, ge=0, description="Thickness of the wall border drawn at the end.")
     scene: SceneConfig | str = Field(
         description="A scene tree, or a scene file (path; shipped scenes by name)."
     )
-    agents: int | dict[str, int] = 0
+    agents: int | dict[str, int] = Field(
+        0, description="Agents to place: a count (written `@`) or team name -> count (`team_1`..`team_4`)."
+    )
 
 
 MapConfig = Annotated[

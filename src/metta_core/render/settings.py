@@ -20,7 +20,7 @@ class WatchSettings(CommandSettings):
     preset_sections: ClassVar[dict[str, str]] = {"env": "env"}
     default_presets: ClassVar[dict[str, str]] = {"env": "arena"}
 
-    env: EnvConfig
+    env: EnvConfig = Field(description="The environment: a preset name (presets/env/) or its fields.")
     policy: str = Field("simple", description="random, simple (heuristic) or a policy URI.")
     seed: int = Field(0, description="Seeds the env and the built-in policies: same seed, same episode.")
     steps: int | None = Field(None, ge=1, description="Steps to run; default: one episode (env max_steps).")
@@ -53,5 +53,7 @@ class WatchSettings(CommandSettings):
 class RenderSettings(WatchSettings):
     """`metta render`: a live view in the terminal."""
 
-    renderer: Literal["ascii", "textual"] = "ascii"
+    renderer: Literal["ascii", "textual"] = Field(
+        "ascii", description="ascii (plain frames) or textual (the interactive terminal viewer)."
+    )
     sleep: float = Field(0.1, ge=0.0, le=60.0, description="Seconds between frames.")

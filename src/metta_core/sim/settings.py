@@ -54,9 +54,9 @@ class SimulationConfig(Section):
 class SuiteConfig(Section):
     """A named set of simulations (or of other suites, via `include`)."""
 
-    name: str
-    description: str = ""
-    simulations: list[SimulationConfig] = Field(default_factory=list)
+    name: str = Field(description="The suite's name (its file stem when shipped).")
+    description: str = Field("", description="What the suite measures.")
+    simulations: list[SimulationConfig] = Field(default_factory=list, description="The simulations it runs.")
     include: list[str] = Field(
         default_factory=list, description="Other suites whose simulations join this one."
     )
@@ -80,12 +80,14 @@ class SimSettings(CommandSettings):
 
     policies: list[str] = Field(default_factory=list, description="Policy URIs, or `random` / `simple`.")
     suite: str = Field("navigation", description="Suite preset name (presets/sim/) or YAML path.")
-    selector: Literal["latest", "top", "all"] = "latest"
+    selector: Literal["latest", "top", "all"] = Field(
+        "latest", description="Which checkpoints of each policy URI: the latest, the top_k by metric, or all."
+    )
     metric: str = Field("score", description="Metadata metric that `--selector top` ranks checkpoints by.")
     top_k: int = Field(1, ge=1, description="Checkpoints taken by `top` (and the most taken by `all`).")
     episodes: int | None = Field(None, ge=1, description="Override every simulation's episode count.")
     num_envs: int | None = Field(None, ge=1, description="Override every simulation's batch size.")
     stats_db_uri: str | None = Field(None, description="Export the merged stats DB here (path or s3://).")
     replay_dir: Path | None = Field(None, description="Write one replay per simulation and policy here.")
-    device: str = "cpu"
+    device: str = Field("cpu", description="Torch device of trained policies.")
     seed: int = Field(0, ge=0, description="Seed of the actors' random choices.")

@@ -30,17 +30,21 @@ class SweepParameter(Section):
     """One searched setting. `mean` is the centre (the first trial's value); `scale` is how far the
     start-up trials stray from it, as a fraction of the range (of log(range) for log_uniform)."""
 
-    distribution: Distribution
-    min: float | None = None
-    max: float | None = None
-    #: The values a categorical parameter takes.
-    choices: list[Any] | None = None
-    #: Centre of the search and value of the first trial; None: the middle of the range (the
-    #: geometric middle for log_uniform, the first choice for categorical).
-    mean: Any = None
-    #: Standard deviation of start-up samples around `mean`, as a fraction of the range. Ignored by
-    #: categorical parameters, whose start-up samples are uniform over the choices.
-    scale: float = Field(0.25, gt=0)
+    distribution: Distribution = Field(description="uniform, log_uniform, int or categorical.")
+    min: float | None = Field(None, description="Lowest value (not for categorical).")
+    max: float | None = Field(None, description="Highest value (not for categorical).")
+    choices: list[Any] | None = Field(None, description="The values a categorical parameter takes.")
+    mean: Any = Field(
+        None,
+        description="Centre of the search and the first trial's value; null: the middle of the range "
+        "(the geometric middle for log_uniform, the first choice for categorical).",
+    )
+    scale: float = Field(
+        0.25,
+        gt=0,
+        description="Standard deviation of start-up samples around mean, as a fraction of the range "
+        "(of log(range) for log_uniform); categorical start-up samples are uniform.",
+    )
 
     @model_validator(mode="after")
     def _bounds_fit_distribution(self) -> SweepParameter:
@@ -85,30 +89,40 @@ class SweepParameter(Section):
 class SweepConfig(Section):
     """A hyperparameter sweep over `metta train` settings."""
 
-    #: Searched settings, by dotted setting path (as in a `key=value` override).
-    parameters: dict[str, SweepParameter] = Field(min_length=1)
-    #: What to maximise: `score` (the suite's mean normalised score), `<suite>_score` (the same),
-    #: or the name of one simulation of the suite (its normalised score).
-    metric: str = "score"
-    #: A cost to minimise alongside the metric (a Pareto front of score vs cost); None: score only.
-    cost: Literal["wall_time", "agent_steps"] | None = None
-    #: Trials in the whole sweep, over all workers (failed ones included).
-    trials: int = Field(20, gt=0)
-    #: gp: Gaussian-process Bayesian optimisation (optuna's GPSampler); tpe; random.
-    sampler: Literal["gp", "tpe", "random"] = "gp"
-    #: Trials sampled around the centre before the sampler's model takes over (the centre included).
-    startup_trials: int = Field(4, ge=1)
-    seed: int = 0
-    #: The evaluation suite each trial's policy is scored on.
-    suite: str = "navigation"
-    #: Overrides every trial's `metta train` gets before the suggested ones (trial length, env...).
-    train_overrides: list[str] = Field(default_factory=list)
-    #: Episodes per simulation of the evaluation; None: the suite's own number.
-    eval_episodes: int | None = Field(None, gt=0)
-    #: Device of the evaluation after training.
-    device: str = "cpu"
-    #: Optuna storage URL (sqlite:///..., postgresql://...); None: sqlite in the sweep's directory.
-    storage: str | None = None
+    parameters: dict[str, SweepParameter] = Field(
+        min_length=1, description="Searched settings, by dotted setting path (as in a key=value override)."
+    )
+    metric: str = Field(
+        "score",
+        description="What to maximise: score (the suite's mean normalised score), <suite>_score (the "
+        "same), or one simulation's name (its normalised score).",
+    )
+    cost: Literal["wall_time", "agent_steps"] | None = Field(
+        None, description="A cost to minimise alongside the metric (a Pareto front); null: score only."
+    )
+    trials: int = Field(
+        20, gt=0, description="Trials in the whole sweep, over all workers (failed ones included)."
+    )
+    sampler: Literal["gp", "tpe", "random"] = Field(
+        "gp", description="gp: Gaussian-process Bayesian optimisation (optuna's GPSampler); tpe; random."
+    )
+    startup_trials: int = Field(
+        4, ge=1, description="Trials sampled around the centre before the sampler's model takes over."
+    )
+    seed: int = Field(0, description="Seed of the sampler.")
+    suite: str = Field("navigation", description="The evaluation suite each trial's policy is scored on.")
+    train_overrides: list[str] = Field(
+        default_factory=list,
+        description="Overrides every trial's `metta train` gets before the suggested ones.",
+    )
+    eval_episodes: int | None = Field(
+        None, gt=0, description="Episodes per simulation of the evaluation; null: the suite's own number."
+    )
+    device: str = Field("cpu", description="Device of the evaluation after training.")
+    storage: str | None = Field(
+        None,
+        description="Optuna storage URL (sqlite:///..., postgresql://...); null: sqlite in the sweep's directory.",
+    )
 
     @field_validator("parameters")
     @classmethod
