@@ -34,6 +34,7 @@ def _ints(text: str, option: str) -> tuple[int, ...]:
 
 
 def command(
+    ctx: typer.Context,
     overrides: OverridesArgument = None,
     env: EnvOption = None,
     budget_seconds: Annotated[
@@ -62,7 +63,7 @@ def command(
     from metta_core.rl.settings import TrainSettings
     from metta_core.sweep.autotune import autotune
 
-    settings = resolve_settings(TrainSettings, config=config, overrides=overrides, env=(env, "--env"))
+    settings = resolve_settings(TrainSettings, ctx, config=config, overrides=overrides)
     envs, batches = _ints(num_envs, "--num-envs"), _ints(batch_sizes, "--batch-sizes")
     thread_counts = _ints(threads, "--threads") if threads else None
     console.print(f"autotune on env {settings.env.name} for about {budget_seconds:g}s ...", highlight=False)

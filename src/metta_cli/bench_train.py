@@ -15,6 +15,7 @@ from metta_cli.common import ConfigFileOption, OverridesArgument, complete_prese
 
 
 def command(
+    ctx: typer.Context,
     overrides: OverridesArgument = None,
     env: Annotated[
         str, typer.Option("--env", "-e", help="Environment preset.", autocompletion=complete_preset("env"))
@@ -32,14 +33,13 @@ def command(
     from metta_core.rl.bench import benchmark_training
     from metta_core.rl.settings import TrainSettings
 
+    # Bench runs write nothing; a data_dir from the environment must not matter to them.
     settings = resolve_settings(
         TrainSettings,
+        ctx,
         config=config,
         overrides=overrides,
-        env=(env, "--env"),
-        agent=(agent, "--agent"),
-        device=(device, "--device"),
-        data_dir=(Path("runs"), "--data-dir"),
+        fixed={"data_dir": (Path("runs"), "--data-dir")},
     )
     figures = benchmark_training(settings, epochs=epochs)
     console.print(f"env={settings.env.name}", highlight=False)

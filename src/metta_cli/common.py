@@ -54,13 +54,44 @@ OverridesArgument = Annotated[
 ]
 
 
-def resolve_settings(model: type, *, config: Path | None, overrides: list[str] | None, **options: Any):
-    """Resolve `model` from every source. `options` maps dotted paths (with `__` for `.`) to
-    (value, flag) pairs for the explicit CLI options the user gave; None values are skipped."""
+def resolve_settings(
+    model: type,
+    context: typer.Context,
+    *,
+    config: Path | None,
+    overrides: list[str] | None,
+    paths: dict[str, str] | None = None,
+    fixed: dict[str, tuple[Any, str]] | None = None,
+):
+    """Resolve `model` from every source, the explicit options read from the running command's
+    `context` (its `typer.Context` parameter).
+
+    Every option of the command whose parameter name is a field of `model` (or is mapped to a
+    dotted settings path by `paths`, where the names differ) and that the user gave joins the
+    highest-priority layer, labelled with its flag for error messages. `fixed` adds values the
+    command sets itself, as {path: (value, label)}. Options are thus declared once, as Typer
+    parameters; no command repeats them as (value, flag) pairs.
+    """
     from metta_core.config.loader import resolve
 
-    cli = {key.replace("__", "."): pair for key, pair in options.items() if pair[0] is not None}
+    paths = paths or {}
+    cli: dict[str, tuple[Any, str]] = dict(fixed or {})
+    for param in context.command.params:
+        if param.param_type_name != "option" or param.name is None:
+            continue
+        path = paths.get(param.name, param.name)
+        value = context.params.get(param.name)
+        if path.split(".")[0] not in model.model_fields or value is None or value in ([], ()):
+            continue
+        cli[path] = (list(value) if isinstance(value, tuple) else value, _flag_label(param))
     return resolve(model, overrides=overrides or [], config_file=config, cli_options=cli)
+
+
+def _flag_label(param) -> str:
+    """`--env`, or `--open/--no-open` for a flag pair: how the user spelled the option."""
+    long = [opt for opt in param.opts if opt.startswith("--")] or list(param.opts)
+    secondary = [opt for opt in param.secondary_opts if opt.startswith("--")]
+    return "/".join([long[0], *secondary[:1]])
 
 
 def not_built(command: str) -> None:

@@ -21,6 +21,7 @@ from metta_cli.replay import ExitAfterOption, HostOption, OpenOption, PortOption
 
 
 def command(
+    ctx: typer.Context,
     env: EnvPresetOption = None,
     policy: Annotated[
         str | None,
@@ -46,21 +47,7 @@ def command(
     from metta_core.replay.run import play
     from metta_core.replay.settings import PlaySettings
 
-    settings = resolve_settings(
-        PlaySettings,
-        config=config,
-        overrides=overrides,
-        env=(env, "--env"),
-        policy=(policy, "--policy"),
-        steps=(steps, "--steps"),
-        output=(output, "--output"),
-        seed=(seed, "--seed"),
-        agents=(agents, "--agents"),
-        open_browser=(open_browser, "--open/--no-open"),
-        host=(host, "--host"),
-        port=(port, "--port"),
-        exit_after=(exit_after, "--exit-after"),
-    )
+    settings = resolve_settings(PlaySettings, ctx, config=config, overrides=overrides)
     where = play(
         settings,
         on_ready=lambda url: announce(url, settings.open_browser),

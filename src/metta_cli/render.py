@@ -26,6 +26,7 @@ CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 
 def command(
+    ctx: typer.Context,
     env: EnvPresetOption = None,
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="random, simple, or a policy URI.")
@@ -47,18 +48,7 @@ def command(
     an interactive viewer (space pause, n step, +/- speed, f follow agent, q quit)."""
     from metta_core.render.settings import RenderSettings
 
-    settings = resolve_settings(
-        RenderSettings,
-        config=config,
-        overrides=overrides,
-        env=(env, "--env"),
-        policy=(policy, "--policy"),
-        renderer=(renderer, "--renderer"),
-        agents=(agents, "--agents"),
-        sleep=(sleep, "--sleep"),
-        steps=(steps, "--steps"),
-        seed=(seed, "--seed"),
-    )
+    settings = resolve_settings(RenderSettings, ctx, config=config, overrides=overrides)
     from metta_core.render.driver import open_driver
 
     driver = open_driver(settings.env, settings.policy, settings.seed, settings.device)

@@ -68,21 +68,7 @@ def main(
     from metta_core.replay.run import record, serve_replay
     from metta_core.replay.settings import ReplaySettings
 
-    settings = resolve_settings(
-        ReplaySettings,
-        config=config,
-        overrides=override,
-        policy=(policy, "--policy"),
-        env=(env, "--env"),
-        steps=(steps, "--steps"),
-        output=(output, "--output"),
-        seed=(seed, "--seed"),
-        agents=(agents, "--agents"),
-        open_browser=(open_browser, "--open/--no-open"),
-        host=(host, "--host"),
-        port=(port, "--port"),
-        exit_after=(exit_after, "--exit-after"),
-    )
+    settings = resolve_settings(ReplaySettings, ctx, config=config, overrides=override)
     replay, where = record(settings)
     console.print(f"replay: {where} ({replay['num_frames']} frames)", highlight=False, soft_wrap=True)
     serve_replay(replay, settings, lambda url: announce(url, settings.open_browser))
@@ -90,6 +76,7 @@ def main(
 
 @app.command("view")
 def view(
+    ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="A replay file (path, file:// or s3:// URI).")],
     open_browser: OpenOption = None,
     host: HostOption = None,
@@ -98,23 +85,10 @@ def view(
 ) -> None:
     """Serve the viewer for an existing replay file."""
     from metta_core.replay.run import view as serve_file
-
-    settings = _serve_settings(open_browser, host, port, exit_after)
-    serve_file(
-        Path(file) if "://" not in file else file, settings, lambda url: announce(url, settings.open_browser)
-    )
-
-
-def _serve_settings(open_browser: bool | None, host: str | None, port: int | None, exit_after: float | None):
-    """Only the serving options matter to `view`: validate them without building an env."""
     from metta_core.replay.settings import ViewSettings
 
-    return resolve_settings(
-        ViewSettings,
-        config=None,
-        overrides=None,
-        open_browser=(open_browser, "--open/--no-open"),
-        host=(host, "--host"),
-        port=(port, "--port"),
-        exit_after=(exit_after, "--exit-after"),
+    # Only the serving options matter to `view`: validated without building an env.
+    settings = resolve_settings(ViewSettings, ctx, config=None, overrides=None)
+    serve_file(
+        Path(file) if "://" not in file else file, settings, lambda url: announce(url, settings.open_browser)
     )

@@ -23,6 +23,7 @@ from metta_cli.common import (
 
 
 def command(
+    ctx: typer.Context,
     overrides: OverridesArgument = None,
     policy: Annotated[
         list[str] | None,
@@ -64,20 +65,7 @@ def command(
     from metta_core.sim.settings import SimSettings
 
     settings = resolve_settings(
-        SimSettings,
-        config=config,
-        overrides=overrides,
-        policies=(policy or None, "--policy"),
-        suite=(suite, "--suite"),
-        selector=(selector, "--selector"),
-        metric=(metric, "--metric"),
-        top_k=(top_k, "--top-k"),
-        episodes=(episodes, "--episodes"),
-        num_envs=(num_envs, "--num-envs"),
-        stats_db_uri=(stats_db_uri, "--stats-db-uri"),
-        replay_dir=(replay_dir, "--replay-dir"),
-        device=(device, "--device"),
-        seed=(seed, "--seed"),
+        SimSettings, ctx, config=config, overrides=overrides, paths={"policy": "policies"}
     )
 
     def progress(handle, key, result) -> None:

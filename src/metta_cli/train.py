@@ -78,6 +78,7 @@ class ProgressDisplay:
 
 
 def command(
+    ctx: typer.Context,
     overrides: OverridesArgument = None,
     env: EnvOption = None,
     agent: Annotated[
@@ -122,18 +123,10 @@ def command(
 
     settings = resolve_settings(
         TrainSettings,
+        ctx,
         config=config,
         overrides=overrides,
-        env=(env, "--env"),
-        agent=(agent, "--agent"),
-        trainer=(trainer, "--trainer"),
-        run=(run, "--run"),
-        device=(device, "--device"),
-        trainer__total_agent_steps=(total_steps, "--total-steps"),
-        seed=(seed, "--seed"),
-        resume=(resume, "--resume"),
-        wandb__mode=(wandb, "--wandb"),
-        data_dir=(data_dir, "--data-dir"),
+        paths={"total_steps": "trainer.total_agent_steps", "wandb": "wandb.mode"},
     )
     is_writer = int(os.environ.get("RANK", 0)) == 0
     display = ProgressDisplay(settings.trainer.log_interval_s) if is_writer else None
