@@ -262,10 +262,3 @@ def _first_line(err: BaseException) -> str:
 def open_stats_db(path: str | Path) -> StatsDB:
     """Open an existing stats database for reading; a missing or foreign file is a StorageError."""
     return StatsDB(path, read_only=True)
-
-
-def merge_databases(paths, out_path) -> Path:
-    """Merge stats databases into `out_path` (see `metta_core.stats.merge.merge_databases`)."""
-    from metta_core.stats.merge import merge_databases as merge
-
-    return merge(paths, out_path)

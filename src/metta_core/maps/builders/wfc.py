@@ -8,6 +8,7 @@ numba kernel, `_collapse`. A contradiction restarts with a new seed, at most `ma
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -85,34 +86,162 @@ def build_propagator(patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, flat
 
 
+class Wave(NamedTuple):
+    """The collapse's state: which patterns each cell still allows, and the sums behind its entropy.
+
+    One record, so the numba helpers take it as one argument; `top` (a 1-element array) is the
+    height of the stack of bans still to propagate.
+    """
+
+    allowed: np.ndarray  # bool (cells, patterns)
+    compatible: np.ndarray  # int64 (cells, patterns, 4): supporting neighbours left per direction
+    sums_ones: np.ndarray  # int64 (cells,): patterns still allowed
+    sums_weights: np.ndarray  # float64 (cells,)
+    sums_log: np.ndarray  # float64 (cells,): sum of w * log(w) over allowed patterns
+    entropies: np.ndarray  # float64 (cells,)
+    noise: np.ndarray  # float64 (cells,): a fixed tiny noise that breaks ties between equal entropies
+    weights: np.ndarray  # float64 (patterns,)
+    log_weights: np.ndarray  # float64 (patterns,): w * log(w)
+    stack: np.ndarray  # int64 (cells * patterns + 1, 2): (cell, pattern) bans to propagate
+    top: np.ndarray  # int64 (1,)
+
+
 @njit(cache=True)
-def _ban(
-    wave,
-    compatible,
-    sums_ones,
-    sums_weights,
-    sums_log,
-    entropies,
-    noise,
-    weights,
-    log_weights,
-    stack,
-    top,
-    cell,
-    pattern,
-):
-    wave[cell, pattern] = False
+def _new_wave(weights, starts, cells) -> Wave:
+    """Every pattern allowed everywhere; each (cell, pattern, d) supported by all its neighbours."""
+    count = weights.shape[0]
+    log_weights = weights * np.log(weights)
+    compatible = np.zeros((cells, count, 4), dtype=np.int64)
+    for p in range(count):
+        for d in range(4):
+            opposite = (d + 2) % 4
+            compatible[:, p, d] = starts[opposite, p + 1] - starts[opposite, p]
+    total_weight = weights.sum()
+    total_log = log_weights.sum()
+    noise = np.random.random(cells) * 1e-6
+    return Wave(
+        np.ones((cells, count), dtype=np.bool_),
+        compatible,
+        np.full(cells, count, dtype=np.int64),
+        np.full(cells, total_weight),
+        np.full(cells, total_log),
+        np.log(total_weight) - total_log / total_weight + noise,
+        noise,
+        weights,
+        log_weights,
+        np.zeros((cells * count + 1, 2), dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def _ban(w: Wave, cell, pattern) -> None:
+    """Forbid `pattern` at `cell` and push the ban for propagation."""
+    w.allowed[cell, pattern] = False
     for d in range(4):
-        compatible[cell, pattern, d] = 0
-    stack[top, 0] = cell
-    stack[top, 1] = pattern
-    sums_ones[cell] -= 1
-    sums_weights[cell] -= weights[pattern]
-    sums_log[cell] -= log_weights[pattern]
+        w.compatible[cell, pattern, d] = 0
+    top = w.top[0]
+    w.stack[top, 0] = cell
+    w.stack[top, 1] = pattern
+    w.top[0] = top + 1
+    w.sums_ones[cell] -= 1
+    w.sums_weights[cell] -= w.weights[pattern]
+    w.sums_log[cell] -= w.log_weights[pattern]
     # Kept up to date here so that observing compares numbers instead of taking a log per cell.
-    if sums_weights[cell] > 0:
-        entropies[cell] = np.log(sums_weights[cell]) - sums_log[cell] / sums_weights[cell] + noise[cell]
-    return top + 1
+    if w.sums_weights[cell] > 0:
+        w.entropies[cell] = (
+            np.log(w.sums_weights[cell]) - w.sums_log[cell] / w.sums_weights[cell] + w.noise[cell]
+        )
+
+
+@njit(cache=True)
+def _ban_unsupported(w: Wave, wave_width, wave_height, periodic) -> None:
+    """A pattern with no compatible neighbour on some side can never be placed; ban it up front
+    (otherwise a wave that needs no observation would never check it)."""
+    cells, count = w.allowed.shape
+    for cell in range(cells):
+        x = cell % wave_width
+        y = cell // wave_width
+        for d in range(4):
+            x0 = x - DX[d]
+            y0 = y - DY[d]
+            if not periodic and (x0 < 0 or y0 < 0 or x0 >= wave_width or y0 >= wave_height):
+                continue
+            for p in range(count):
+                if w.compatible[cell, p, d] == 0 and w.allowed[cell, p]:
+                    _ban(w, cell, p)
+
+
+@njit(cache=True)
+def _pin_ground(w: Wave, wave_width, wave_height, ground) -> None:
+    """The `ground` pattern along the bottom row, and nowhere else."""
+    count = w.allowed.shape[1]
+    for x in range(wave_width):
+        bottom = x + (wave_height - 1) * wave_width
+        for p in range(count):
+            if p != ground and w.allowed[bottom, p]:
+                _ban(w, bottom, p)
+        for y in range(wave_height - 1):
+            cell = x + y * wave_width
+            if w.allowed[cell, ground]:
+                _ban(w, cell, ground)
+
+
+@njit(cache=True)
+def _propagate(w: Wave, starts, flat, wave_width, wave_height, periodic) -> None:
+    """Remove support for every banned pattern from its neighbours, banning what loses it all."""
+    while w.top[0] > 0:
+        w.top[0] -= 1
+        cell1 = w.stack[w.top[0], 0]
+        pattern1 = w.stack[w.top[0], 1]
+        x1 = cell1 % wave_width
+        y1 = cell1 // wave_width
+        for d in range(4):
+            x2 = x1 + DX[d]
+            y2 = y1 + DY[d]
+            if periodic:
+                x2 = (x2 + wave_width) % wave_width
+                y2 = (y2 + wave_height) % wave_height
+            elif x2 < 0 or y2 < 0 or x2 >= wave_width or y2 >= wave_height:
+                continue
+            cell2 = x2 + y2 * wave_width
+            for k in range(starts[d, pattern1], starts[d, pattern1 + 1]):
+                pattern2 = flat[d, k]
+                w.compatible[cell2, pattern2, d] -= 1
+                if w.compatible[cell2, pattern2, d] == 0 and w.allowed[cell2, pattern2]:
+                    _ban(w, cell2, pattern2)
+
+
+@njit(cache=True)
+def _lowest_entropy_cell(w: Wave) -> int:
+    """The undecided cell of least entropy; -1 when every cell is decided, -2 on a contradiction."""
+    best = -1
+    best_entropy = 1e300
+    for cell in range(w.sums_ones.shape[0]):
+        ones = w.sums_ones[cell]
+        if ones == 0:
+            return -2
+        if ones > 1 and w.entropies[cell] < best_entropy:
+            best_entropy = w.entropies[cell]
+            best = cell
+    return best
+
+
+@njit(cache=True)
+def _observe(w: Wave, cell) -> None:
+    """Keep one pattern at `cell`, drawn by weight among those still allowed."""
+    count = w.allowed.shape[1]
+    threshold = np.random.random() * w.sums_weights[cell]
+    chosen = -1
+    for p in range(count):
+        if w.allowed[cell, p]:
+            chosen = p
+            threshold -= w.weights[p]
+            if threshold <= 0:
+                break
+    for p in range(count):
+        if p != chosen and w.allowed[cell, p]:
+            _ban(w, cell, p)
 
 
 @njit(cache=True)
@@ -121,175 +250,24 @@ def _collapse(weights, starts, flat, wave_width, wave_height, periodic, ground, 
     array of -1 on contradiction."""
     np.random.seed(seed)
     cells = wave_width * wave_height
-    count = weights.shape[0]
-    log_weights = weights * np.log(weights)
-    dxs = (-1, 0, 1, 0)
-    dys = (0, 1, 0, -1)
-    wave = np.ones((cells, count), dtype=np.bool_)
-    compatible = np.zeros((cells, count, 4), dtype=np.int64)
-    for p in range(count):
-        for d in range(4):
-            opposite = (d + 2) % 4
-            n = starts[opposite, p + 1] - starts[opposite, p]
-            for cell in range(cells):
-                compatible[cell, p, d] = n
-    total_weight = weights.sum()
-    total_log = log_weights.sum()
-    sums_ones = np.full(cells, count, dtype=np.int64)
-    sums_weights = np.full(cells, total_weight)
-    sums_log = np.full(cells, total_log)
-    # A fixed tiny noise per cell breaks ties between cells of equal entropy.
-    noise = np.random.random(cells) * 1e-6
-    entropies = np.log(total_weight) - total_log / total_weight + noise
-    stack = np.zeros((cells * count + 1, 2), dtype=np.int64)
-    top = 0
+    w = _new_wave(weights, starts, cells)
     result = np.full(cells, -1, dtype=np.int64)
-
-    # A pattern with no compatible neighbour on some side can never be placed; ban it up front
-    # (otherwise a wave that needs no observation would never check it).
-    for cell in range(cells):
-        x = cell % wave_width
-        y = cell // wave_width
-        for d in range(4):
-            x0 = x - dxs[d]
-            y0 = y - dys[d]
-            if not periodic and (x0 < 0 or y0 < 0 or x0 >= wave_width or y0 >= wave_height):
-                continue
-            for p in range(count):
-                if compatible[cell, p, d] == 0 and wave[cell, p]:
-                    top = _ban(
-                        wave,
-                        compatible,
-                        sums_ones,
-                        sums_weights,
-                        sums_log,
-                        entropies,
-                        noise,
-                        weights,
-                        log_weights,
-                        stack,
-                        top,
-                        cell,
-                        p,
-                    )
-
+    _ban_unsupported(w, wave_width, wave_height, periodic)
     if ground >= 0:
-        for x in range(wave_width):
-            bottom = x + (wave_height - 1) * wave_width
-            for p in range(count):
-                if p != ground and wave[bottom, p]:
-                    top = _ban(
-                        wave,
-                        compatible,
-                        sums_ones,
-                        sums_weights,
-                        sums_log,
-                        entropies,
-                        noise,
-                        weights,
-                        log_weights,
-                        stack,
-                        top,
-                        bottom,
-                        p,
-                    )
-            for y in range(wave_height - 1):
-                cell = x + y * wave_width
-                if wave[cell, ground]:
-                    top = _ban(
-                        wave,
-                        compatible,
-                        sums_ones,
-                        sums_weights,
-                        sums_log,
-                        entropies,
-                        noise,
-                        weights,
-                        log_weights,
-                        stack,
-                        top,
-                        cell,
-                        ground,
-                    )
-
+        _pin_ground(w, wave_width, wave_height, ground)
     while True:
-        # Propagate every ban on the stack.
-        while top > 0:
-            top -= 1
-            cell1 = stack[top, 0]
-            pattern1 = stack[top, 1]
-            x1 = cell1 % wave_width
-            y1 = cell1 // wave_width
-            for d in range(4):
-                x2 = x1 + dxs[d]
-                y2 = y1 + dys[d]
-                if periodic:
-                    x2 = (x2 + wave_width) % wave_width
-                    y2 = (y2 + wave_height) % wave_height
-                elif x2 < 0 or y2 < 0 or x2 >= wave_width or y2 >= wave_height:
-                    continue
-                cell2 = x2 + y2 * wave_width
-                for k in range(starts[d, pattern1], starts[d, pattern1 + 1]):
-                    pattern2 = flat[d, k]
-                    compatible[cell2, pattern2, d] -= 1
-                    if compatible[cell2, pattern2, d] == 0 and wave[cell2, pattern2]:
-                        top = _ban(
-                            wave,
-                            compatible,
-                            sums_ones,
-                            sums_weights,
-                            sums_log,
-                            entropies,
-                            noise,
-                            weights,
-                            log_weights,
-                            stack,
-                            top,
-                            cell2,
-                            pattern2,
-                        )
-        # Observe: the undecided cell of least entropy (noise breaks ties).
-        best = -1
-        best_entropy = 1e300
-        for cell in range(cells):
-            ones = sums_ones[cell]
-            if ones == 0:
-                return result
-            if ones > 1 and entropies[cell] < best_entropy:
-                best_entropy = entropies[cell]
-                best = cell
-        if best < 0:
-            for cell in range(cells):
-                for p in range(count):
-                    if wave[cell, p]:
-                        result[cell] = p
+        _propagate(w, starts, flat, wave_width, wave_height, periodic)
+        cell = _lowest_entropy_cell(w)
+        if cell == -2:
+            return result
+        if cell == -1:
+            for c in range(cells):
+                for p in range(weights.shape[0]):
+                    if w.allowed[c, p]:
+                        result[c] = p
                         break
             return result
-        threshold = np.random.random() * sums_weights[best]
-        chosen = -1
-        for p in range(count):
-            if wave[best, p]:
-                chosen = p
-                threshold -= weights[p]
-                if threshold <= 0:
-                    break
-        for p in range(count):
-            if p != chosen and wave[best, p]:
-                top = _ban(
-                    wave,
-                    compatible,
-                    sums_ones,
-                    sums_weights,
-                    sums_log,
-                    entropies,
-                    noise,
-                    weights,
-                    log_weights,
-                    stack,
-                    top,
-                    best,
-                    p,
-                )
+        _observe(w, cell)
 
 
 def sample_codes(pattern: str | list[str]) -> tuple[np.ndarray, list[str]]:
