@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from metta_core.env.bench import bench_env
+from metta_core.bench.env import bench_env
 
 TARGETS = {"arena": 1_500_000, "navigation": 2_000_000}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from metta_core.maps.bench import BENCH_CONFIGS, bench_maps
+from metta_core.bench.maps import BENCH_CONFIGS, bench_maps
 
 
 def main() -> None:

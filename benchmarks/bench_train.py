@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from metta_core.bench.train import benchmark_training
 from metta_core.config.loader import resolve
-from metta_core.rl.bench import benchmark_training
 from metta_core.rl.settings import TrainSettings
 
 SETUPS = (("arena_lstm256", "arena", "lstm256"), ("navigation_fast", "navigation", "fast"))

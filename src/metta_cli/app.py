@@ -32,7 +32,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("config", "config", "Show, validate and print schemas of configuration."),
     ("stats", "stats", "Open a stats database in the DuckDB shell or run one query."),
     ("dump-src", "dump_src", "Write source files as <file: path> blocks for LLM context."),
-    ("bench", "bench", "Benchmarks that print name=value figures (env, maps, train)."),
+    ("bench", "bench", "Benchmarks that print name=value figures (env, maps, train, sim, replay, sweep)."),
 )
 
 

@@ -17,7 +17,7 @@ import hashlib, sys
 import numpy as np
 from metta_core.env.config import load_env_config
 from metta_core.env.vecenv import VecEnv
-from metta_core.env.bench import random_valid_actions
+from metta_core.env.random_actions import random_valid_actions
 env = VecEnv(load_env_config(sys.argv[1], ["game.max_steps=40"]), num_envs=3, seed=int(sys.argv[2]),
              threads=int(sys.argv[3]))
 actions = random_valid_actions(env, 100, seed=5)

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from metta_core.config.presets import preset_names
-from metta_core.env.bench import random_valid_actions
 from metta_core.env.config import load_env_config
 from metta_core.env.kernel import AG_OBS_ROW
+from metta_core.env.random_actions import random_valid_actions
 from metta_core.env.vecenv import VecEnv
 
 

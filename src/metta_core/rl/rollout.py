@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from metta_core.policy.network import LSTMState, MettaPolicy
 from metta_core.rl.buffer import RolloutBuffer
+
+if TYPE_CHECKING:
+    from metta_core.env.vecenv import VecEnv
 
 
 @dataclass
@@ -28,7 +32,7 @@ class RolloutCarry:
     starts: torch.Tensor
 
     @classmethod
-    def begin(cls, env, policy: MettaPolicy, device: torch.device, seed: int) -> RolloutCarry:
+    def begin(cls, env: VecEnv, policy: MettaPolicy, device: torch.device, seed: int) -> RolloutCarry:
         obs, global_obs = env.reset(seed=seed)
         return cls(
             obs=obs,
@@ -39,7 +43,7 @@ class RolloutCarry:
 
 
 def collect_rollout(
-    env,
+    env: VecEnv,
     policy: MettaPolicy,
     buffer: RolloutBuffer,
     carry: RolloutCarry,

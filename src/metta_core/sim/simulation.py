@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from metta_core.sim.policies import PolicyHandle
 from metta_core.sim.settings import SimulationConfig
+
+if TYPE_CHECKING:
+    from metta_core.stats.db import StatsDB
 
 
 @dataclass
@@ -78,7 +81,7 @@ class Simulation:
         self.env_name = getattr(env_config, "name", None) or config.env
         self.make_env = make_env or _default_env_factory(env_config)
 
-    def run(self, stats_db=None, replay_dir: Path | None = None) -> SimulationResult:
+    def run(self, stats_db: StatsDB | None = None, replay_dir: Path | None = None) -> SimulationResult:
         config = self.config
         num_envs = min(config.num_envs, config.episodes)
         env = self.make_env(num_envs, config.seed)
@@ -162,7 +165,7 @@ class Simulation:
             result.sim_id = self._write(stats_db, episodes, owner)
         return result
 
-    def _write(self, stats_db, episodes, owner: np.ndarray) -> str:
+    def _write(self, stats_db: StatsDB, episodes, owner: np.ndarray) -> str:
         names = [self.policies[int(p)].name for p in owner]
         metadata = {
             "episodes": self.config.episodes,

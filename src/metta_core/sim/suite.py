@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metta_core.config.loader import validate_mapping
 from metta_core.config.presets import load_preset, preset_path
@@ -21,6 +21,9 @@ from metta_core.errors import ConfigError
 from metta_core.sim.policies import PolicyHandle, resolve_policies
 from metta_core.sim.settings import SimulationConfig, SuiteConfig
 from metta_core.sim.simulation import Simulation, SimulationResult
+
+if TYPE_CHECKING:
+    from metta_core.stats.db import StatsDB
 
 SUITE_DIRECTORY = "sim"
 
@@ -138,7 +141,7 @@ class SimulationSuite:
 
     def run(
         self,
-        stats_db=None,
+        stats_db: StatsDB | None = None,
         replay_dir: Path | None = None,
         on_simulation: Callable[[str, SimulationResult], None] | None = None,
     ) -> SuiteResult:
@@ -179,7 +182,7 @@ def evaluate(
     policy_uri: str,
     suite: str = "navigation",
     device: str = "cpu",
-    stats_db=None,
+    stats_db: StatsDB | None = None,
     replay_dir: Path | None = None,
     *,
     episodes: int | None = None,

@@ -14,8 +14,6 @@ import os
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from metta_core.rl.settings import TrainSettings
 
 DEFAULT_NUM_ENVS = (1, 4, 16, 64)
@@ -58,15 +56,13 @@ def _timed(step, seconds: float, min_calls: int = 2) -> tuple[int, float]:
 
 
 def measure_env(settings: TrainSettings, num_envs: int, threads: int, seconds: float) -> Measurement:
+    from metta_core.env.random_actions import random_valid_actions
     from metta_core.env.vecenv import VecEnv
 
     env = VecEnv(settings.env, num_envs=num_envs, seed=settings.seed, threads=threads)
     env.reset()
-    rng = np.random.default_rng(0)
     # Random valid actions, drawn once: the measurement is of the env, not of the generator.
-    kinds = rng.integers(0, len(env.action_names), size=(64, env.total_agents))
-    args = rng.integers(0, np.maximum(env.action_max_args[kinds], 0) + 1)
-    actions = np.ascontiguousarray(np.stack([kinds, args], axis=-1).astype(np.int32))
+    actions = random_valid_actions(env, 64)
     env.step(actions[0])  # compile and warm up before the clock starts
     counter = iter(range(1 << 62))
 

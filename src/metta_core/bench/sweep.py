@@ -1,15 +1,14 @@
 """Benchmark of the sweep machinery itself: Optuna overhead per trial and search quality.
 
-`python -m metta_core.sweep.bench [TRIALS]` runs a sweep of a cheap quadratic (no training) for
-each sampler, with and without a cost, in a temporary SQLite study, and prints `name=value` lines:
-milliseconds of overhead per trial (suggest, record, heartbeats, database) and the best score found
-(0 is the optimum). Never run by tests.
+`metta bench sweep [--trials N]` runs a sweep of a cheap quadratic (no training) for each sampler,
+with and without a cost, in a temporary SQLite study. Figures: milliseconds of overhead per trial
+(suggest, record, heartbeats, database) and the best score found (0 is the optimum). Prints
+nothing; never run by tests.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +34,9 @@ def quadratic(spec: TrialSpec) -> Observation:
     return Observation(score=score, cost=float(spec.params["trainer.update_epochs"]))
 
 
-def main(trials: int = 20) -> None:
+def bench_sweep(trials: int = 20) -> dict[str, float]:
+    """Overhead per trial and best score of each sampler, with and without a cost."""
+    figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         for sampler in ("gp", "tpe", "random"):
@@ -49,9 +50,6 @@ def main(trials: int = 20) -> None:
                 run_sweep(name, runs_dir=root / "runs", run_trial=quadratic)
                 elapsed = time.perf_counter() - start
                 best = summarise(name, runs_dir=root / "runs", plot=False).best
-                print(f"sweep_overhead_ms_per_trial_{name}={1000 * elapsed / trials:.0f}")
-                print(f"quadratic_best_score_{name}={best.values[0]:.4f}")
-
-
-if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+                figures[f"sweep_overhead_ms_per_trial_{name}"] = round(1000 * elapsed / trials)
+                figures[f"quadratic_best_score_{name}"] = round(best.values[0], 4)
+    return figures

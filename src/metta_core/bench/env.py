@@ -14,9 +14,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
 from metta_core.env.config import load_env_config
+from metta_core.env.random_actions import random_valid_actions
 from metta_core.env.vecenv import VecEnv
 
 ACTION_BATCHES = 64
@@ -54,17 +53,6 @@ class EnvBenchResult:
             "windows": self.windows,
             "map_pool_build_s": round(self.map_pool_build_s, 3),
         }
-
-
-def random_valid_actions(env: VecEnv, batches: int, seed: int = 0) -> np.ndarray:
-    """`(batches, total_agents, 2)` int32 random actions, every argument within its action's range."""
-    rng = np.random.default_rng(seed)
-    shape = (batches, env.total_agents)
-    actions = np.empty((*shape, 2), dtype=np.int32)
-    actions[..., 0] = rng.integers(0, len(env.action_names), shape)
-    max_args = env.action_max_args[actions[..., 0]]
-    actions[..., 1] = (rng.random(shape) * (max_args + 1)).astype(np.int32)
-    return actions
 
 
 def bench_env(

@@ -1,12 +1,11 @@
-"""Benchmark of evaluation and stats writing: prints one `name=value` line per figure.
+"""Benchmark of evaluation and stats writing, for `metta bench sim`.
 
-Run: `python -m metta_core.sim.bench [--suite navigation] [--policy random]`. It warms up (numba
-compilation) first and measures a second run, so the figures are steady-state. Never run as a test.
+The suite is run once to warm up (numba compilation) and measured on a second run, so the figures
+are steady-state. Prints nothing.
 """
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from dataclasses import dataclass
@@ -71,17 +70,3 @@ def bench_stats_writes(episodes: int = 200, agents: int = 24, metrics: int = 60)
         "stats_write_rows_per_s": round(rows / write_s),
         "stats_merge_rows_per_s": round(rows / merge_s),
     }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", default="navigation")
-    parser.add_argument("--policy", default="random")
-    args = parser.parse_args()
-    for figures in (bench_suite(args.suite, args.policy), bench_stats_writes()):
-        for name, value in figures.items():
-            print(f"{name}={value}")
-
-
-if __name__ == "__main__":
-    main()
