@@ -61,6 +61,21 @@ from metta_core.env.layout import (
     STAT_ITEM,
     STAT_USED,
 )
+from metta_core.env.table import (
+    AGENT,
+    ATTACK,
+    BLOCK,
+    CHANGE_COLOR,
+    FIRST_CONVERTER,
+    GET_ITEMS,
+    LAST_CONVERTER,
+    MOVE,
+    NOOP,
+    PUT_ITEMS,
+    ROTATE,
+    SWAP,
+    WALL,
+)
 
 # Numba's runtime reference-counts every array view and array argument through an indirect call;
 # in this kernel, which passes many arrays to small functions, that bookkeeping cost more than the
@@ -73,16 +88,10 @@ KERNEL = {"cache": True, "_nrt": False}
 # strides...), which made the call to `act` cost more than most actions (arena steps 1.4x faster).
 INLINED = {**KERNEL, "inline": "always"}
 
-# Table ids, repeated as literals so the kernel never imports Python tables at run time.
-AGENT = 0
-WALL = 1
-BLOCK = 14
-FIRST_CONVERTER = 2
-LAST_CONVERTER = 13
+# Object type and action ids come from `env/table.py` (numba compiles module-level ints in as
+# constants). Grid codes of cells that hold no object:
 EMPTY = -1
 VOID = -2  # padding around the map: blocks movement, observed as zeros
-
-A_NOOP, A_MOVE, A_ROTATE, A_PUT, A_GET, A_ATTACK, A_SWAP, A_COLOR = 0, 1, 2, 3, 4, 5, 6, 7
 
 # Columns of the agents array.
 AG_ROW, AG_COL, AG_ORIENTATION, AG_FROZEN, AG_COLOR, AG_TEAM = 0, 1, 2, 3, 4, 5
@@ -126,6 +135,22 @@ class Rules(NamedTuple):
     action_max_args: np.ndarray  # int32 (enabled actions,)
     attack_cost: np.ndarray  # int32 (items,)
     params: np.ndarray  # float64 (NUM_PARAMS,)
+
+
+class Holdings(NamedTuple):
+    """One env's arrays that an inventory change touches, and the rules it follows: what
+    `change_inventory` needs, passed as one record (the action rules are inlined, so building it
+    costs nothing at run time)."""
+
+    inv: np.ndarray  # int32 (A, I)
+    limits: np.ndarray  # int32 (I,)
+    item_reward: np.ndarray  # float32 (I,)
+    item_reward_max: np.ndarray  # float32 (I,)
+    earned: np.ndarray  # float32 (A, I)
+    rewards: np.ndarray  # float32 (A, REWARD_FIELDS)
+    stats: np.ndarray  # float32 (A, S)
+    feat: np.ndarray  # uint8 (GH, GW, C)
+    agents: np.ndarray  # int32 (A, AGENT_FIELDS)
 
 
 class State(NamedTuple):
@@ -214,27 +239,25 @@ def write_object_cell(feat, gy, gx, objects, items, type_params, o) -> None:
 
 
 @njit(**KERNEL)
-def change_inventory(
-    inv, limits, item_reward, item_reward_max, earned, rewards, stats, feat, agents, a, item, delta
-):
+def change_inventory(h: Holdings, a, item, delta):
     """Add `delta` of `item` to agent `a` within [0, limit], pay its reward; returns the change."""
-    current = inv[a, item]
-    new = min(max(current + delta, 0), limits[item])
+    current = h.inv[a, item]
+    new = min(max(current + delta, 0), h.limits[item])
     change = new - current
     if change == 0:
         return 0
-    inv[a, item] = new
+    h.inv[a, item] = new
     if change > 0:
-        stats[a, STAT_ITEM + 4 * item] += change
+        h.stats[a, STAT_ITEM + 4 * item] += change
     else:
-        stats[a, STAT_ITEM + 4 * item + 1] -= change
-    value = item_reward[item] * change
+        h.stats[a, STAT_ITEM + 4 * item + 1] -= change
+    value = h.item_reward[item] * change
     if value != 0.0:
-        before = earned[a, item]
-        after = min(before + value, item_reward_max[item])
-        rewards[a, RW_RAW] += after - before
-        earned[a, item] = after
-    feat[agents[a, AG_ROW], agents[a, AG_COL], LAYER_INVENTORY + item] = new
+        before = h.earned[a, item]
+        after = min(before + value, h.item_reward_max[item])
+        h.rewards[a, RW_RAW] += after - before
+        h.earned[a, item] = after
+    h.feat[h.agents[a, AG_ROW], h.agents[a, AG_COL], LAYER_INVENTORY + item] = new
     return change
 
 
@@ -337,168 +360,173 @@ def find_attack_target(grid, objects, agents, a, arg) -> int:
 
 
 @njit(**INLINED)
-def act(  # one branch per action keeps the hot path in one function
-    grid, feat, objects, items, agents, inv, rewards, earned, stats, ru_recipes, ru_type_params, ru_limits,
-    ru_reward, ru_reward_max, ru_attack_cost, freeze, defense, kind, a, arg, active, num_active, e,
-) -> bool:  # fmt: skip
-    """Perform one valid action of an unfrozen agent; returns whether it succeeded."""
-    if kind == A_NOOP:
-        return True
+def cell_ahead(agents, a):
+    """The (row, col) of the cell agent `a` faces."""
     orientation = agents[a, AG_ORIENTATION]
+    return agents[a, AG_ROW] + FORWARD[orientation, 0], agents[a, AG_COL] + FORWARD[orientation, 1]
+
+
+@njit(**INLINED)
+def move(grid, feat, objects, agents, a, arg) -> bool:
+    """One cell forward (arg 0) or back (arg 1), onto an empty cell."""
+    orientation = agents[a, AG_ORIENTATION]
+    step = 1 if arg == 0 else -1
+    gy = agents[a, AG_ROW] + step * FORWARD[orientation, 0]
+    gx = agents[a, AG_COL] + step * FORWARD[orientation, 1]
+    if grid[gy, gx] != EMPTY:
+        return False
+    move_agent(grid, feat, objects, agents, a, gy, gx)
+    return True
+
+
+@njit(**INLINED)
+def rotate(feat, agents, a, arg) -> bool:
+    """Face orientation `arg` (up, down, left, right)."""
+    agents[a, AG_ORIENTATION] = arg
+    feat[agents[a, AG_ROW], agents[a, AG_COL], LAYER_ORIENTATION] = arg + 1
+    return True
+
+
+@njit(**INLINED)
+def change_color(feat, agents, a, arg) -> bool:
+    agents[a, AG_COLOR] = arg
+    feat[agents[a, AG_ROW], agents[a, AG_COL], LAYER_COLOR] = arg
+    return True
+
+
+@njit(**INLINED)
+def swap(grid, feat, objects, items, type_params, agents, stats, a) -> bool:
+    """Trade places with the block ahead."""
     y = agents[a, AG_ROW]
     x = agents[a, AG_COL]
-    if kind == A_MOVE:
-        step = 1 if arg == 0 else -1
-        gy = y + step * FORWARD[orientation, 0]
-        gx = x + step * FORWARD[orientation, 1]
-        if grid[gy, gx] != EMPTY:
-            return False
-        move_agent(grid, feat, objects, agents, a, gy, gx)
-        return True
-    if kind == A_ROTATE:
-        agents[a, AG_ORIENTATION] = arg
-        feat[y, x, LAYER_ORIENTATION] = arg + 1
-        return True
-    if kind == A_COLOR:
-        agents[a, AG_COLOR] = arg
-        feat[y, x, LAYER_COLOR] = arg
-        return True
-    gy = y + FORWARD[orientation, 0]
-    gx = x + FORWARD[orientation, 1]
+    gy, gx = cell_ahead(agents, a)
     o = grid[gy, gx]
-    if kind == A_SWAP:
-        if o < 0 or objects[o, OB_TYPE] != BLOCK:
+    if o < 0 or objects[o, OB_TYPE] != BLOCK:
+        return False
+    grid[gy, gx] = EMPTY
+    move_agent(grid, feat, objects, agents, a, gy, gx)
+    grid[y, x] = o
+    objects[o, OB_ROW] = y
+    objects[o, OB_COL] = x
+    write_object_cell(feat, y, x, objects, items, type_params, o)
+    stats[a, STAT_USED + BLOCK - FIRST_USABLE_TYPE] += 1
+    return True
+
+
+@njit(**INLINED)
+def converter_ahead(grid, objects, agents, a) -> int:
+    """The object id of the converter agent `a` faces, or -1."""
+    gy, gx = cell_ahead(agents, a)
+    o = grid[gy, gx]
+    if o < 0 or objects[o, OB_TYPE] < FIRST_CONVERTER or objects[o, OB_TYPE] > LAST_CONVERTER:
+        return -1
+    return o
+
+
+@njit(**INLINED)
+def after_use(h: Holdings, objects, items, recipes, type_params, active, num_active, e, a, o) -> None:
+    """A converter was used: count it, start converting if it now can, redraw its cell."""
+    h.stats[a, STAT_USED + objects[o, OB_TYPE] - FIRST_USABLE_TYPE] += 1
+    if try_start_conversion(objects, items, recipes, type_params, o):
+        # It was idle (so not in the list) and now has a timer to tick.
+        active[num_active[e]] = o
+        num_active[e] += 1
+    write_object_cell(h.feat, objects[o, OB_ROW], objects[o, OB_COL], objects, items, type_params, o)
+
+
+@njit(**INLINED)
+def put_items(h: Holdings, grid, objects, items, recipes, type_params, active, num_active, e, a) -> bool:
+    """Hand the converter ahead what its recipe still needs, as far as the inventory holds it."""
+    o = converter_ahead(grid, objects, h.agents, a)
+    if o < 0:
+        return False
+    t = objects[o, OB_TYPE]
+    moved = 0
+    for i in range(items.shape[2]):
+        amount = min(recipes[t, 0, i] - items[o, 0, i], h.inv[a, i])
+        if amount > 0:
+            change_inventory(h, a, i, -amount)
+            items[o, 0, i] += amount
+            h.stats[a, STAT_ITEM + 4 * i + 2] += amount
+            moved += amount
+    if moved == 0:
+        return False
+    after_use(h, objects, items, recipes, type_params, active, num_active, e, a, o)
+    return True
+
+
+@njit(**INLINED)
+def get_items(h: Holdings, grid, objects, items, recipes, type_params, active, num_active, e, a) -> bool:
+    """Take all the output of the converter ahead that the inventory limits allow."""
+    o = converter_ahead(grid, objects, h.agents, a)
+    if o < 0:
+        return False
+    moved = 0
+    for i in range(items.shape[2]):
+        if items[o, 1, i] > 0:
+            change = change_inventory(h, a, i, items[o, 1, i])
+            if change > 0:
+                items[o, 1, i] -= change
+                h.stats[a, STAT_ITEM + 4 * i + 3] += change
+                moved += change
+    if moved == 0:
+        return False
+    after_use(h, objects, items, recipes, type_params, active, num_active, e, a, o)
+    return True
+
+
+@njit(**INLINED)
+def attack(h: Holdings, grid, objects, attack_cost, freeze, defense, a, arg) -> bool:
+    """Pay the cost and hit the `arg`-th agent ahead: its defense item absorbs the hit, otherwise
+    it is frozen and the attacker takes its inventory."""
+    inv, stats = h.inv, h.stats
+    target = find_attack_target(grid, objects, h.agents, a, arg)
+    if target < 0 or h.agents[target, AG_FROZEN] > 0:
+        return False
+    for i in range(inv.shape[1]):
+        if inv[a, i] < attack_cost[i]:
             return False
-        grid[gy, gx] = EMPTY
-        move_agent(grid, feat, objects, agents, a, gy, gx)
-        grid[y, x] = o
-        objects[o, OB_ROW] = y
-        objects[o, OB_COL] = x
-        write_object_cell(feat, y, x, objects, items, ru_type_params, o)
-        stats[a, STAT_USED + BLOCK - FIRST_USABLE_TYPE] += 1
+    for i in range(inv.shape[1]):
+        if attack_cost[i] > 0:
+            change_inventory(h, a, i, -attack_cost[i])
+    if inv[target, defense] > 0:
+        change_inventory(h, target, defense, -1)
+        stats[a, STAT_ATTACK_BLOCKED] += 1
         return True
-    if kind in (A_PUT, A_GET):
-        if o < 0:
-            return False
-        t = objects[o, OB_TYPE]
-        if t < FIRST_CONVERTER or t > LAST_CONVERTER:
-            return False
-        moved = 0
-        for i in range(items.shape[2]):
-            if kind == A_PUT:
-                amount = min(ru_recipes[t, 0, i] - items[o, 0, i], inv[a, i])
-                if amount > 0:
-                    change_inventory(
-                        inv,
-                        ru_limits,
-                        ru_reward,
-                        ru_reward_max,
-                        earned,
-                        rewards,
-                        stats,
-                        feat,
-                        agents,
-                        a,
-                        i,
-                        -amount,
-                    )
-                    items[o, 0, i] += amount
-                    stats[a, STAT_ITEM + 4 * i + 2] += amount
-                    moved += amount
-            elif items[o, 1, i] > 0:
-                change = change_inventory(
-                    inv,
-                    ru_limits,
-                    ru_reward,
-                    ru_reward_max,
-                    earned,
-                    rewards,
-                    stats,
-                    feat,
-                    agents,
-                    a,
-                    i,
-                    items[o, 1, i],
-                )
-                if change > 0:
-                    items[o, 1, i] -= change
-                    stats[a, STAT_ITEM + 4 * i + 3] += change
-                    moved += change
-        if moved == 0:
-            return False
-        stats[a, STAT_USED + t - FIRST_USABLE_TYPE] += 1
-        if try_start_conversion(objects, items, ru_recipes, ru_type_params, o):
-            # It was idle (so not in the list) and now has a timer to tick.
-            active[num_active[e]] = o
-            num_active[e] += 1
-        write_object_cell(feat, gy, gx, objects, items, ru_type_params, o)
+    h.agents[target, AG_FROZEN] = freeze
+    stats[a, STAT_ATTACK_HIT] += 1
+    stats[target, STAT_ATTACK_FROZEN] += 1
+    for i in range(inv.shape[1]):
+        loot = inv[target, i]
+        if loot > 0:
+            taken = change_inventory(h, a, i, loot)
+            if taken > 0:
+                change_inventory(h, target, i, -taken)
+    h.feat[h.agents[target, AG_ROW], h.agents[target, AG_COL], LAYER_FROZEN] = min(freeze, 255)
+    return True
+
+
+@njit(**INLINED)
+def act(h: Holdings, grid, objects, items, ru, active, num_active, e, kind, a, arg) -> bool:
+    """Perform one valid action of an unfrozen agent; returns whether it succeeded."""
+    if kind == NOOP:
         return True
-    if kind == A_ATTACK:
-        target = find_attack_target(grid, objects, agents, a, arg)
-        if target < 0 or agents[target, AG_FROZEN] > 0:
-            return False
-        for i in range(inv.shape[1]):
-            if inv[a, i] < ru_attack_cost[i]:
-                return False
-        for i in range(inv.shape[1]):
-            if ru_attack_cost[i] > 0:
-                change_inventory(
-                    inv,
-                    ru_limits,
-                    ru_reward,
-                    ru_reward_max,
-                    earned,
-                    rewards,
-                    stats,
-                    feat,
-                    agents,
-                    a,
-                    i,
-                    -ru_attack_cost[i],
-                )
-        if inv[target, defense] > 0:
-            change_inventory(
-                inv,
-                ru_limits,
-                ru_reward,
-                ru_reward_max,
-                earned,
-                rewards,
-                stats,
-                feat,
-                agents,
-                target,
-                defense,
-                -1,
-            )
-            stats[a, STAT_ATTACK_BLOCKED] += 1
-            return True
-        agents[target, AG_FROZEN] = freeze
-        stats[a, STAT_ATTACK_HIT] += 1
-        stats[target, STAT_ATTACK_FROZEN] += 1
-        for i in range(inv.shape[1]):
-            loot = inv[target, i]
-            if loot > 0:
-                taken = change_inventory(
-                    inv, ru_limits, ru_reward, ru_reward_max, earned, rewards, stats, feat, agents, a, i, loot
-                )
-                if taken > 0:
-                    change_inventory(
-                        inv,
-                        ru_limits,
-                        ru_reward,
-                        ru_reward_max,
-                        earned,
-                        rewards,
-                        stats,
-                        feat,
-                        agents,
-                        target,
-                        i,
-                        -taken,
-                    )
-        feat[agents[target, AG_ROW], agents[target, AG_COL], LAYER_FROZEN] = min(freeze, 255)
-        return True
+    if kind == MOVE:
+        return move(grid, h.feat, objects, h.agents, a, arg)
+    if kind == ROTATE:
+        return rotate(h.feat, h.agents, a, arg)
+    if kind == CHANGE_COLOR:
+        return change_color(h.feat, h.agents, a, arg)
+    if kind == SWAP:
+        return swap(grid, h.feat, objects, items, ru.type_params, h.agents, h.stats, a)
+    if kind == PUT_ITEMS:
+        return put_items(h, grid, objects, items, ru.recipes, ru.type_params, active, num_active, e, a)
+    if kind == GET_ITEMS:
+        return get_items(h, grid, objects, items, ru.recipes, ru.type_params, active, num_active, e, a)
+    if kind == ATTACK:
+        freeze = int(ru.params[PARAM_FREEZE])
+        defense = int(ru.params[PARAM_DEFENSE_ITEM])
+        return attack(h, grid, objects, ru.attack_cost, freeze, defense, a, arg)
     return False
 
 
@@ -697,15 +725,62 @@ def note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind,
     changed: its own cell (position, orientation, colour, inventory), the cell it left (move,
     swap), the cell in front (put, get) and the attacked agent's cell (frozen, inventory)."""
     note_changed(changed, num_changed, e, agents[a, AG_ROW], agents[a, AG_COL])
-    if kind in (A_MOVE, A_SWAP):
+    if kind in (MOVE, SWAP):
         note_changed(changed, num_changed, e, y, x)
-    elif kind in (A_PUT, A_GET):
+    elif kind in (PUT_ITEMS, GET_ITEMS):
         orientation = agents[a, AG_ORIENTATION]
         note_changed(changed, num_changed, e, y + FORWARD[orientation, 0], x + FORWARD[orientation, 1])
-    elif kind == A_ATTACK:
+    elif kind == ATTACK:
         # Positions do not change in an attack, so the search finds the same target again.
         target = find_attack_target(grid, objects, agents, a, arg)
         note_changed(changed, num_changed, e, agents[target, AG_ROW], agents[target, AG_COL])
+
+
+@njit(**INLINED)
+def take_turn(h: Holdings, st, ru, e, kind, a, arg) -> bool:
+    """Agent `a`'s valid action: a frozen agent only thaws by a step (and fails); any other acts,
+    and the cells its success changed are noted. Returns whether the action succeeded."""
+    agents = h.agents
+    grid, objects, items = st.grid[e], st.objects[e], st.object_items[e]
+    changed, num_changed = st.changed[e], st.num_changed
+    y = agents[a, AG_ROW]
+    x = agents[a, AG_COL]
+    if agents[a, AG_FROZEN] > 0:
+        agents[a, AG_FROZEN] -= 1
+        h.feat[y, x, LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
+        note_changed(changed, num_changed, e, y, x)
+        return False
+    success = act(h, grid, objects, items, ru, st.active[e], st.num_active, e, kind, a, arg)
+    if success and kind != NOOP:
+        note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind, arg, y, x)
+    return success
+
+
+@njit(**INLINED)
+def shuffle_order(order, rng, e) -> None:
+    """A Fisher-Yates shuffle of `order` with env `e`'s xorshift64 generator."""
+    x = rng[e]
+    for a in range(order.shape[0] - 1, 0, -1):
+        x ^= x << np.uint64(13)
+        x ^= x >> np.uint64(7)
+        x ^= x << np.uint64(17)
+        j = int(x % np.uint64(a + 1))
+        order[a], order[j] = order[j], order[a]
+    rng[e] = x
+
+
+@njit(**INLINED)
+def record_ended_episode(st, e, rewards, agents, stats) -> None:
+    """Copy the ending episode's length, rewards, teams and stats out before the env resets."""
+    st.ended[e] = 1
+    st.ended_length[e] = st.step_count[e]
+    ended_stats = st.ended_stats[e]
+    for a in range(agents.shape[0]):
+        st.ended_reward[e, a] = rewards[a, RW_TOTAL]
+        st.ended_raw[e, a] = rewards[a, RW_TOTAL_RAW]
+        st.ended_team[e, a] = agents[a, AG_TEAM]
+        for k in range(stats.shape[1]):
+            ended_stats[a, k] = stats[a, k]
 
 
 @njit(**KERNEL)
@@ -724,22 +799,19 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
     rng = st.rng
     recipes = ru.recipes
     type_params = ru.type_params
-    limits = ru.limits
-    item_reward = ru.item_reward
-    item_reward_max = ru.item_reward_max
-    attack_cost = ru.attack_cost
     action_ids = ru.action_ids
     action_max_args = ru.action_max_args
     params = ru.params
     penalty = params[PARAM_FAILURE_PENALTY]
-    freeze = int(params[PARAM_FREEZE])
-    defense = int(params[PARAM_DEFENSE_ITEM])
     obs_height = int(params[PARAM_OBS_HEIGHT])
     obs_width = int(params[PARAM_OBS_WIDTH])
     num_agents = agents.shape[0]
     num_actions = action_ids.shape[0]
     first_row = e * num_agents
 
+    holdings = Holdings(
+        inv, ru.limits, ru.item_reward, ru.item_reward_max, earned, rewards, stats, feat, agents
+    )
     changed = st.changed[e]
     num_changed = st.num_changed
     st.ended[e] = 0
@@ -755,14 +827,7 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
         rewards[a, RW_RAW] = 0.0
         agents[a, AG_ACTION] = actions[first_row + a, 0]
         agents[a, AG_ARG] = actions[first_row + a, 1]
-    x = rng[e]
-    for a in range(num_agents - 1, 0, -1):
-        x ^= x << np.uint64(13)
-        x ^= x >> np.uint64(7)
-        x ^= x << np.uint64(17)
-        j = int(x % np.uint64(a + 1))
-        order[a], order[j] = order[j], order[a]
-    rng[e] = x
+    shuffle_order(order, rng, e)
 
     for phase in range(2):  # 0: attacks, 1: everything else
         for k in range(num_agents):
@@ -771,7 +836,7 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
             arg = agents[a, AG_ARG]
             valid_index = 0 <= action < num_actions
             kind = action_ids[action] if valid_index else -1
-            if (kind == A_ATTACK) != (phase == 0):
+            if (kind == ATTACK) != (phase == 0):
                 continue
             if not valid_index or arg < 0 or arg > action_max_args[action]:
                 stats[a, STAT_INVALID] += 1
@@ -780,27 +845,11 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
                 rewards[a, RW_RAW] -= penalty
                 agents[a, AG_SUCCESS] = 0
                 continue
-            success = False
-            y = agents[a, AG_ROW]
-            x = agents[a, AG_COL]
-            if agents[a, AG_FROZEN] > 0:
-                agents[a, AG_FROZEN] -= 1
-                feat[y, x, LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
-                note_changed(changed, num_changed, e, y, x)
-            else:
-                success = act(
-                    grid, feat, objects, items, agents, inv, rewards, earned, stats, recipes, type_params, limits,
-                    item_reward, item_reward_max, attack_cost, freeze, defense, kind, a, arg, active, st.num_active, e,
-                )  # fmt: skip
-                if success and kind != A_NOOP:
-                    note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind, arg, y, x)
-            if success:
-                stats[a, STAT_ACTION + 2 * kind] += 1
-                agents[a, AG_SUCCESS] = 1
-            else:
-                stats[a, STAT_ACTION + 2 * kind + 1] += 1
+            success = take_turn(holdings, st, ru, e, kind, a, arg)
+            stats[a, STAT_ACTION + 2 * kind + (0 if success else 1)] += 1
+            agents[a, AG_SUCCESS] = 1 if success else 0
+            if not success:
                 rewards[a, RW_RAW] -= penalty
-                agents[a, AG_SUCCESS] = 0
 
     share_rewards(agents, rewards, st.team_sum[e], st.team_count[e], params[PARAM_GROUP_PCT])
     done = st.step_count[e] >= int(params[PARAM_MAX_STEPS])
@@ -810,16 +859,7 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
         terminals[first_row + a] = done and terminate
         truncations[first_row + a] = done and not terminate
     if done:
-        st.ended[e] = 1
-        st.ended_length[e] = st.step_count[e]
-        for a in range(num_agents):
-            st.ended_reward[e, a] = rewards[a, RW_TOTAL]
-            st.ended_raw[e, a] = rewards[a, RW_TOTAL_RAW]
-            st.ended_team[e, a] = agents[a, AG_TEAM]
-        ended_stats = st.ended_stats[e]
-        for a in range(num_agents):
-            for k in range(stats.shape[1]):
-                ended_stats[a, k] = stats[a, k]
+        record_ended_episode(st, e, rewards, agents, stats)
         reset_env(
             grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters,
             st.active[e], st.num_active, agents, inv, rewards, earned, stats, st.step_count, rng, st.next_type[e],

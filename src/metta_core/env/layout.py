@@ -20,7 +20,7 @@ Cells outside the map read 0 in every layer.
 
 from __future__ import annotations
 
-from metta_core.env.table import ACTION_NAMES, ITEM_NAMES, OBJECT_NAMES
+from metta_core.env.table import ACTION_NAMES, FIRST_CONVERTER, ITEM_NAMES, OBJECT_NAMES
 
 LAYER_AGENT = 0
 LAYER_TEAM = 1
@@ -59,8 +59,9 @@ STAT_ITEM = STAT_INVALID + 1  # item i: gained, lost, put, get at STAT_ITEM + 4i
 STAT_ATTACK_HIT = STAT_ITEM + 4 * len(ITEM_NAMES)
 STAT_ATTACK_BLOCKED = STAT_ATTACK_HIT + 1
 STAT_ATTACK_FROZEN = STAT_ATTACK_HIT + 2
-STAT_USED = STAT_ATTACK_HIT + 3  # object type t (2..14): STAT_USED + t - 2
-FIRST_USABLE_TYPE = 2
+STAT_USED = STAT_ATTACK_HIT + 3  # usable object type t: STAT_USED + t - FIRST_USABLE_TYPE
+#: Converters and blocks are used (blocks by swap); agents and walls are not.
+FIRST_USABLE_TYPE = FIRST_CONVERTER
 
 STAT_NAMES: tuple[str, ...] = (
     *(f"action.{name}.{event}" for name in ACTION_NAMES for event in ("success", "failed")),

@@ -11,6 +11,7 @@ import numpy as np
 from metta_core.env.config import GameConfig
 from metta_core.env.kernel import (
     AGENT_FIELDS,
+    EMPTY,
     NUM_PARAMS,
     OBJECT_FIELDS,
     PARAM_DEFENSE_ITEM,
@@ -28,6 +29,7 @@ from metta_core.env.kernel import (
     TP_MAX_OUTPUT,
     TP_TICKS,
     TYPE_FIELDS,
+    VOID,
     Rules,
     State,
 )
@@ -35,6 +37,7 @@ from metta_core.env.layout import NUM_LAYERS, NUM_STATS
 from metta_core.env.table import (
     ACTION_NAMES,
     ACTION_TYPES,
+    AGENT,
     CHAR_TO_OBJECT,
     ITEM_ID,
     ITEM_NAMES,
@@ -111,7 +114,7 @@ def encode_map(grid: np.ndarray, num_agents: int, source: str = "map") -> tuple[
     if (types == -3).any():
         bad = sorted({str(c) for c in grid[types == -3]})
         raise MapError(f"{source}: unknown map characters {', '.join(repr(c) for c in bad)}")
-    agents = int((types == 0).sum())
+    agents = int((types == AGENT).sum())
     if agents != num_agents:
         raise MapError(f"{source}: the map places {agents} agents but game.num_agents is {num_agents}")
     return types, _TEAM_OF[codes]
@@ -132,7 +135,7 @@ def allocate_state(
         return np.zeros(shape, dtype=np.float32)
 
     return State(
-        grid=np.full((n, grid_h, grid_w), -2, dtype=np.int32),
+        grid=np.full((n, grid_h, grid_w), VOID, dtype=np.int32),
         features=np.zeros((n, grid_h, grid_w, NUM_LAYERS), dtype=np.uint8),
         map_size=i32(n, 2),
         objects=i32(n, m, OBJECT_FIELDS),
@@ -152,7 +155,7 @@ def allocate_state(
         stats=f32(n, a, NUM_STATS),
         step_count=i32(n),
         rng=np.zeros(n, dtype=np.uint64),
-        next_type=np.full((n, height, width), -1, dtype=np.int32),
+        next_type=np.full((n, height, width), EMPTY, dtype=np.int32),
         next_team=i32(n, height, width),
         next_size=i32(n, 2),
         next_seed=np.zeros(n, dtype=np.uint64),

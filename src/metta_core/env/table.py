@@ -37,9 +37,11 @@ OBJECT_TYPES: tuple[ObjectType, ...] = (
 OBJECT_NAMES: tuple[str, ...] = tuple(o.name for o in OBJECT_TYPES)
 OBJECT_ID: dict[str, int] = {o.name: o.id for o in OBJECT_TYPES}
 
+# Type ids by name, for code that branches on them (the numba kernel reads these as constants).
 AGENT, WALL, BLOCK = OBJECT_ID["agent"], OBJECT_ID["wall"], OBJECT_ID["block"]
-#: Every object from mine to temple is a converter with a recipe.
-CONVERTER_NAMES: tuple[str, ...] = OBJECT_NAMES[2:14]
+#: Every object from mine to temple is a converter with a recipe: ids FIRST_CONVERTER..LAST_CONVERTER.
+FIRST_CONVERTER, LAST_CONVERTER = OBJECT_ID["mine_red"], OBJECT_ID["temple"]
+CONVERTER_NAMES: tuple[str, ...] = OBJECT_NAMES[FIRST_CONVERTER : LAST_CONVERTER + 1]
 
 EMPTY_CHAR = "."
 EMPTY_CHARS = (".", " ")
@@ -78,6 +80,16 @@ ACTION_TYPES: tuple[ActionType, ...] = (
     ActionType("change_color", 3),
 )
 ACTION_NAMES: tuple[str, ...] = tuple(a.name for a in ACTION_TYPES)
+ACTION_ID: dict[str, int] = {name: i for i, name in enumerate(ACTION_NAMES)}
+# Action ids by name, for code that branches on them (the numba kernel reads these as constants).
+NOOP = ACTION_ID["noop"]
+MOVE = ACTION_ID["move"]
+ROTATE = ACTION_ID["rotate"]
+PUT_ITEMS = ACTION_ID["put_items"]
+GET_ITEMS = ACTION_ID["get_items"]
+ATTACK = ACTION_ID["attack"]
+SWAP = ACTION_ID["swap"]
+CHANGE_COLOR = ACTION_ID["change_color"]
 
 ORIENTATIONS: tuple[str, ...] = ("up", "down", "left", "right")
 

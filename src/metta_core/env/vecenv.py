@@ -42,7 +42,14 @@ from metta_core.env.kernel import (
 from metta_core.env.layout import FEATURE_NAMES, GLOBAL_FEATURE_NAMES, NUM_GLOBAL, NUM_LAYERS, STAT_NAMES
 from metta_core.env.seeding import episode_seed, episode_seeds
 from metta_core.env.state import allocate_state, build_rules, encode_map, grow_state
-from metta_core.env.table import ITEM_NAMES, OBJECT_NAMES, ORIENTATIONS
+from metta_core.env.table import (
+    AGENT,
+    FIRST_CONVERTER,
+    ITEM_NAMES,
+    LAST_CONVERTER,
+    OBJECT_NAMES,
+    ORIENTATIONS,
+)
 from metta_core.errors import ConfigError
 
 
@@ -313,7 +320,7 @@ class VecEnv:
         items = st.object_items[e]
         for o in range(int(st.num_objects[e])):
             type_id = int(objects[o, OB_TYPE])
-            if type_id == 0:
+            if type_id == AGENT:
                 continue
             entry = {
                 "id": o,
@@ -323,7 +330,7 @@ class VecEnv:
                 "col": int(objects[o, OB_COL]) - pad_x,
                 "inventory": [int(v) for v in items[o, 0] + items[o, 1]],
             }
-            if 2 <= type_id <= 13:
+            if FIRST_CONVERTER <= type_id <= LAST_CONVERTER:
                 entry["converting"] = bool(objects[o, OB_CONVERTING] > 0)
                 entry["cooldown_remaining"] = int(objects[o, OB_COOLDOWN])
                 entry["ready"] = bool(items[o, 1].sum() > 0)
