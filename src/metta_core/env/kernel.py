@@ -414,33 +414,9 @@ def swap(grid, feat, objects, items, type_params, agents, stats, a) -> bool:
 
 
 @njit(**INLINED)
-def converter_ahead(grid, objects, agents, a) -> int:
-    """The object id of the converter agent `a` faces, or -1."""
-    gy, gx = cell_ahead(agents, a)
-    o = grid[gy, gx]
-    if o < 0 or objects[o, OB_TYPE] < FIRST_CONVERTER or objects[o, OB_TYPE] > LAST_CONVERTER:
-        return -1
-    return o
-
-
-@njit(**INLINED)
-def after_use(h: Holdings, objects, items, recipes, type_params, active, num_active, e, a, o) -> None:
-    """A converter was used: count it, start converting if it now can, redraw its cell."""
-    h.stats[a, STAT_USED + objects[o, OB_TYPE] - FIRST_USABLE_TYPE] += 1
-    if try_start_conversion(objects, items, recipes, type_params, o):
-        # It was idle (so not in the list) and now has a timer to tick.
-        active[num_active[e]] = o
-        num_active[e] += 1
-    write_object_cell(h.feat, objects[o, OB_ROW], objects[o, OB_COL], objects, items, type_params, o)
-
-
-@njit(**INLINED)
-def put_items(h: Holdings, grid, objects, items, recipes, type_params, active, num_active, e, a) -> bool:
-    """Hand the converter ahead what its recipe still needs, as far as the inventory holds it."""
-    o = converter_ahead(grid, objects, h.agents, a)
-    if o < 0:
-        return False
-    t = objects[o, OB_TYPE]
+def put_items(h: Holdings, items, recipes, a, o, t) -> int:
+    """Hand converter `o` (of type `t`) what its recipe still needs, as far as the inventory holds
+    it; returns the units handed over."""
     moved = 0
     for i in range(items.shape[2]):
         amount = min(recipes[t, 0, i] - items[o, 0, i], h.inv[a, i])
@@ -449,18 +425,12 @@ def put_items(h: Holdings, grid, objects, items, recipes, type_params, active, n
             items[o, 0, i] += amount
             h.stats[a, STAT_ITEM + 4 * i + 2] += amount
             moved += amount
-    if moved == 0:
-        return False
-    after_use(h, objects, items, recipes, type_params, active, num_active, e, a, o)
-    return True
+    return moved
 
 
 @njit(**INLINED)
-def get_items(h: Holdings, grid, objects, items, recipes, type_params, active, num_active, e, a) -> bool:
-    """Take all the output of the converter ahead that the inventory limits allow."""
-    o = converter_ahead(grid, objects, h.agents, a)
-    if o < 0:
-        return False
+def get_items(h: Holdings, items, a, o) -> int:
+    """Take all the output of converter `o` that the inventory limits allow; returns the units."""
     moved = 0
     for i in range(items.shape[2]):
         if items[o, 1, i] > 0:
@@ -469,9 +439,27 @@ def get_items(h: Holdings, grid, objects, items, recipes, type_params, active, n
                 items[o, 1, i] -= change
                 h.stats[a, STAT_ITEM + 4 * i + 3] += change
                 moved += change
+    return moved
+
+
+@njit(**INLINED)
+def use_converter(h: Holdings, grid, objects, items, ru, active, num_active, e, kind, a) -> bool:
+    """put_items or get_items on the converter ahead; a use that moves nothing fails. A used
+    converter is counted, starts converting if it now can, and is redrawn."""
+    gy, gx = cell_ahead(h.agents, a)
+    o = grid[gy, gx]
+    if o < 0 or objects[o, OB_TYPE] < FIRST_CONVERTER or objects[o, OB_TYPE] > LAST_CONVERTER:
+        return False
+    t = objects[o, OB_TYPE]
+    moved = put_items(h, items, ru.recipes, a, o, t) if kind == PUT_ITEMS else get_items(h, items, a, o)
     if moved == 0:
         return False
-    after_use(h, objects, items, recipes, type_params, active, num_active, e, a, o)
+    h.stats[a, STAT_USED + t - FIRST_USABLE_TYPE] += 1
+    if try_start_conversion(objects, items, ru.recipes, ru.type_params, o):
+        # It was idle (so not in the list) and now has a timer to tick.
+        active[num_active[e]] = o
+        num_active[e] += 1
+    write_object_cell(h.feat, gy, gx, objects, items, ru.type_params, o)
     return True
 
 
@@ -519,10 +507,8 @@ def act(h: Holdings, grid, objects, items, ru, active, num_active, e, kind, a, a
         return change_color(h.feat, h.agents, a, arg)
     if kind == SWAP:
         return swap(grid, h.feat, objects, items, ru.type_params, h.agents, h.stats, a)
-    if kind == PUT_ITEMS:
-        return put_items(h, grid, objects, items, ru.recipes, ru.type_params, active, num_active, e, a)
-    if kind == GET_ITEMS:
-        return get_items(h, grid, objects, items, ru.recipes, ru.type_params, active, num_active, e, a)
+    if kind in (PUT_ITEMS, GET_ITEMS):
+        return use_converter(h, grid, objects, items, ru, active, num_active, e, kind, a)
     if kind == ATTACK:
         freeze = int(ru.params[PARAM_FREEZE])
         defense = int(ru.params[PARAM_DEFENSE_ITEM])
