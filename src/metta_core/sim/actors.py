@@ -14,7 +14,7 @@ import numpy as np
 from metta_core.env.table import BLOCK, CONVERTER_NAMES, OBJECT_ID
 from metta_core.errors import PolicyError
 
-BUILTIN_ACTORS = ("random", "simple")
+BUILTIN_ACTORS = ("random", "simple", "scripted")
 CONVERTER_TYPE_IDS = np.array([OBJECT_ID[name] for name in CONVERTER_NAMES], dtype=np.int64)
 
 # Cell offsets (row, col) of the cell in front of an agent facing each orientation (game order:
@@ -170,6 +170,10 @@ def make_actor(uri: str, env, device: str = "cpu", seed: int = 0) -> Actor:
         return RandomActor(env.action_max_args, seed)
     if uri == "simple":
         return SimpleActor(env, seed)
+    if uri == "scripted":
+        from metta_core.sim.scripted import ScriptedActor
+
+        return ScriptedActor(env, seed)
     try:
         from metta_core.policy.store import PolicyStore
     except ImportError as err:

@@ -91,6 +91,8 @@ class Simulation:
         actors = []
         for p, policy in enumerate(self.policies):
             actor = policy.actor(env, self.device, self.seed + p)
+            if hasattr(actor, "bind"):  # a full-information actor must know which agents it plays
+                actor.bind(rows_of[p])
             actor.reset(len(rows_of[p]))
             actors.append(actor)
         recorder = None
