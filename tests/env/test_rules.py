@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 ROOM = ["#####", "#...#", "#.@.#", "#...#", "#####"]
+CENTER = 5  # of the default 11x11 observation window
 
 
 def test_move_forward_into_empty_cell_succeeds_and_into_wall_fails(kit):
@@ -370,3 +371,77 @@ def test_snapshot_lists_objects_and_agents_in_map_coordinates(kit):
     assert {(o["type_name"], o["row"], o["col"]) for o in snap.objects} >= {("altar", 1, 2), ("wall", 0, 0)}
     assert (snap.agents[0]["row"], snap.agents[0]["col"]) == (1, 1)
     assert set(snap.agents[0]) >= {"agent_id", "object_id", "orientation", "frozen", "team", "total_reward"}
+
+
+# -- the rules changed lately (game spec): holdings value, attack scan order, swap, freeze timing
+
+
+def test_reward_follows_the_capped_value_of_holdings_so_surplus_is_free_to_use(kit):
+    env = kit.ascii_env(
+        ["###", "#n#", "#@#", "###"],
+        rewards={"ore_red": 0.5},
+        rewards_max={"ore_red": 1.0},
+        objects={"generator_red": {"input": {"ore_red": 2}, "cooldown": 0, "conversion_ticks": 50}},
+    )
+    _give(env, "ore_red", 4)  # worth min(0.5 * 4, 1.0) = 1.0
+    _, _, rewards, _, _ = kit.step(env, ("put_items", 0))  # 2 left: still worth 1.0
+    assert kit.agent(env)["inventory"][0] == 2 and rewards[0] == 0.0
+    env.state.object_items[0, :, 0] = 0  # take the generator's inputs back out, so it needs more
+    _, _, rewards, _, _ = kit.step(env, ("put_items", 0))  # 0 left: worth 0
+    assert kit.agent(env)["inventory"][0] == 0 and rewards[0] == -1.0
+
+
+def test_gaining_beyond_the_cap_pays_nothing_and_below_it_pays_the_value(kit):
+    env = kit.ascii_env(
+        ["###", "#m#", "#@#", "###"],
+        rewards={"ore_red": 0.5},
+        rewards_max={"ore_red": 1.0},
+        objects={"mine_red": {"initial_output": 1, "max_output": 1, "conversion_ticks": 50}},
+    )
+    _give(env, "ore_red", 1)  # worth 0.5: one more is worth 0.5
+    _, _, rewards, _, _ = kit.step(env, ("get_items", 0))
+    assert rewards[0] == 0.5
+    env.state.object_items[0, :, 1, 0] = 1  # a full mine again
+    _, _, rewards, _, _ = kit.step(env, ("get_items", 0))  # 3 ore: still worth the cap
+    assert kit.agent(env)["inventory"][0] == 3 and rewards[0] == 0.0
+
+
+def test_attack_scans_each_row_centre_then_left_then_right(kit):
+    # Agent 0 faces down; in the row ahead stand agent 1 (its left, the map's east) and agent 2
+    # (straight ahead). Index 0 is the centre, index 1 the left one.
+    env = kit.ascii_env(["#####", "#.@.#", "#.@@#", "#####"])
+    kit.step(env, ("rotate", kit.DOWN), ("noop", 0), ("noop", 0))
+    _give(env, "laser", 2, 0)
+    kit.step(env, ("attack", 0), ("noop", 0), ("noop", 0))
+    ahead = next(i for i in (1, 2) if kit.agent(env, i)["col"] == 2)
+    side = 3 - ahead
+    assert kit.agent(env, ahead)["frozen"] > 0 and kit.agent(env, side)["frozen"] == 0
+    kit.step(env, ("attack", 1), ("noop", 0), ("noop", 0))
+    assert kit.agent(env, side)["frozen"] > 0
+
+
+def test_swap_exchanges_places_with_a_frozen_agent_but_not_an_unfrozen_one(kit):
+    env = _attack_env(kit, attack={"freeze_duration": 5})
+    kit.step(env, ("swap", 0), ("noop", 0))
+    assert kit.agent(env, 0)["row"] == 1 and kit.stats(env, 0)["action.swap.failed"] == 1
+    _give(env, "laser", 1, 0)
+    kit.step(env, ("attack", 0), ("noop", 0))
+    kit.step(env, ("swap", 0), ("noop", 0))
+    assert (kit.agent(env, 0)["row"], kit.agent(env, 1)["row"]) == (2, 1)
+    assert kit.agent(env, 1)["frozen"] > 0 and kit.stats(env, 0)["action.swap.success"] == 1
+    # Both windows follow their agents: each sees the other in the cell it left.
+    assert kit.layer(env, "agent", 0)[CENTER - 1, CENTER] == 1
+    assert kit.layer(env, "agent", 1)[CENTER + 1, CENTER] == 1
+
+
+def test_a_freeze_lasts_exactly_freeze_duration_steps_whatever_the_frozen_agent_submits(kit):
+    env = _attack_env(kit, attack={"freeze_duration": 3})
+    _give(env, "laser", 1, 0)
+    kit.step(env, ("attack", 0), ("noop", 0))  # hit before its turn: this step's action is lost
+    invalid = np.array([[0, 0], [env.action_names.index("rotate"), 9]], dtype=np.int32)
+    env.step(invalid)  # an invalid action still uses up a frozen step
+    env.step(invalid)
+    assert kit.agent(env, 1)["frozen"] == 0
+    kit.step(env, ("noop", 0), ("rotate", kit.LEFT))
+    assert kit.agent(env, 1)["orientation"] == kit.LEFT
+    assert kit.stats(env, 1)["action.invalid"] == 2

@@ -15,15 +15,18 @@ Order of one step (per environment):
    (finish conversions, cool down, start new conversions);
 2. the agents are shuffled with the env's own xorshift generator; attacks resolve first in that
    order, then every other action in the same order;
-3. rewards (from inventory changes, capped per item, minus failure penalties) are shared within
-   teams by `group_reward_pct`;
+3. rewards (the change in the capped value of each agent's holdings, minus failure penalties)
+   are shared within teams by `group_reward_pct`;
 4. at `max_steps` the episode's stats are copied out and the env resets from its next map;
 5. observations and global features are written for every agent: whole windows for agents that
    moved (or whose env reset), otherwise only the cells noted as changed during the step.
 
 Choices where the spec is silent:
-- A frozen agent's next `freeze_duration` actions fail (counting the current step's, if it had
-  not yet acted); attacking an already frozen agent fails and costs nothing.
+- A freeze lasts exactly `freeze_duration` steps: each step, at the frozen agent's turn (whatever
+  it submitted, valid or not), its counter drops by one and its action fails, so an agent hit
+  before its turn loses this step's action and the next `freeze_duration - 1`, one hit after its
+  turn the next `freeze_duration`. Attacking an already frozen agent fails and costs nothing.
+- `swap` with a frozen agent exchanges the two agents' cells; it counts no `<object>.used`.
 - An attack with no agent at the chosen index fails and costs nothing; lacking the cost fails.
 - `put_items` hands over at most what the recipe still needs; `get_items` takes all output it can.
 - Converters keep inputs and outputs apart, so a recipe may use its own output as input.
@@ -121,6 +124,8 @@ NUM_PARAMS = 8
 # Row/column steps of each orientation (up, down, left, right), and the direction to its right.
 FORWARD = np.array([[-1, 0], [1, 0], [0, -1], [0, 1]], dtype=np.int32)
 RIGHT = np.array([[0, 1], [0, -1], [-1, 0], [1, 0]], dtype=np.int32)
+# Within a row of the attack's 3x3 block: the centre, then the attacker's left, then its right.
+SCAN_LATERAL = np.array([0, -1, 1], dtype=np.int32)
 
 
 class Rules(NamedTuple):
@@ -146,7 +151,6 @@ class Holdings(NamedTuple):
     limits: np.ndarray  # int32 (I,)
     item_reward: np.ndarray  # float32 (I,)
     item_reward_max: np.ndarray  # float32 (I,)
-    earned: np.ndarray  # float32 (A, I)
     rewards: np.ndarray  # float32 (A, REWARD_FIELDS)
     stats: np.ndarray  # float32 (A, S)
     feat: np.ndarray  # uint8 (GH, GW, C)
@@ -169,7 +173,6 @@ class State(NamedTuple):
     agents: np.ndarray  # int32 (N, A, AGENT_FIELDS)
     agent_inventory: np.ndarray  # int32 (N, A, I)
     agent_rewards: np.ndarray  # float32 (N, A, REWARD_FIELDS)
-    agent_earned: np.ndarray  # float32 (N, A, I): reward earned per item (for rewards_max)
     agent_order: np.ndarray  # int32 (N, A): scratch for the shuffled order
     team_sum: np.ndarray  # float64 (N, 8): scratch for reward sharing
     team_count: np.ndarray  # int32 (N, 8): scratch for reward sharing
@@ -251,12 +254,11 @@ def change_inventory(h: Holdings, a, item, delta):
         h.stats[a, STAT_ITEM + 4 * item] += change
     else:
         h.stats[a, STAT_ITEM + 4 * item + 1] -= change
-    value = h.item_reward[item] * change
-    if value != 0.0:
-        before = h.earned[a, item]
-        after = min(before + value, h.item_reward_max[item])
-        h.rewards[a, RW_RAW] += after - before
-        h.earned[a, item] = after
+    # Reward follows the capped value of what the agent holds: units beyond the cap neither pay
+    # when gained nor cost when handed over.
+    reward, cap = h.item_reward[item], h.item_reward_max[item]
+    if reward != 0.0:
+        h.rewards[a, RW_RAW] += min(reward * new, cap) - min(reward * current, cap)
     h.feat[h.agents[a, AG_ROW], h.agents[a, AG_COL], LAYER_INVENTORY + item] = new
     return change
 
@@ -338,7 +340,8 @@ def move_agent(grid, feat, objects, agents, a, gy, gx) -> None:
 
 @njit(**KERNEL)
 def find_attack_target(grid, objects, agents, a, arg) -> int:
-    """The `arg`-th agent in the 3x3 block ahead, nearest row first, left to right; -1 if none."""
+    """The `arg`-th agent in the 3x3 block ahead: nearest row first, and within a row the centre,
+    then the attacker's left, then its right; -1 if none."""
     orientation = agents[a, AG_ORIENTATION]
     fy, fx = FORWARD[orientation, 0], FORWARD[orientation, 1]
     ry, rx = RIGHT[orientation, 0], RIGHT[orientation, 1]
@@ -346,7 +349,8 @@ def find_attack_target(grid, objects, agents, a, arg) -> int:
     x0 = agents[a, AG_COL]
     found = 0
     for distance in range(1, 4):
-        for lateral in range(-1, 2):
+        for k in range(3):
+            lateral = SCAN_LATERAL[k]
             gy = y0 + distance * fy + lateral * ry
             gx = x0 + distance * fx + lateral * rx
             if gy < 0 or gx < 0 or gy >= grid.shape[0] or gx >= grid.shape[1]:
@@ -395,12 +399,27 @@ def change_color(feat, agents, a, arg) -> bool:
 
 
 @njit(**INLINED)
+def swap_agents(grid, feat, objects, agents, a, b) -> None:
+    """Agents `a` and `b` exchange cells (with their observation layers)."""
+    ya, xa, yb, xb = agents[a, AG_ROW], agents[a, AG_COL], agents[b, AG_ROW], agents[b, AG_COL]
+    oa, ob = agents[a, AG_OBJECT], agents[b, AG_OBJECT]
+    grid[ya, xa], grid[yb, xb] = ob, oa
+    agents[a, AG_ROW], agents[a, AG_COL], agents[b, AG_ROW], agents[b, AG_COL] = yb, xb, ya, xa
+    objects[oa, OB_ROW], objects[oa, OB_COL], objects[ob, OB_ROW], objects[ob, OB_COL] = yb, xb, ya, xa
+    for c in range(NUM_LAYERS):
+        feat[ya, xa, c], feat[yb, xb, c] = feat[yb, xb, c], feat[ya, xa, c]
+
+
+@njit(**INLINED)
 def swap(grid, feat, objects, items, type_params, agents, stats, a) -> bool:
-    """Trade places with the block ahead."""
+    """Trade places with the block or the frozen agent ahead."""
     y = agents[a, AG_ROW]
     x = agents[a, AG_COL]
     gy, gx = cell_ahead(agents, a)
     o = grid[gy, gx]
+    if o >= 0 and objects[o, OB_TYPE] == AGENT and agents[objects[o, OB_AGENT], AG_FROZEN] > 0:
+        swap_agents(grid, feat, objects, agents, a, objects[o, OB_AGENT])
+        return True
     if o < 0 or objects[o, OB_TYPE] != BLOCK:
         return False
     grid[gy, gx] = EMPTY
@@ -519,7 +538,7 @@ def act(h: Holdings, grid, objects, items, ru, active, num_active, e, kind, a, a
 @njit(**KERNEL)
 def reset_env(
     grid, feat, map_size, objects, items, num_objects, converters, num_converters, active, num_active, agents, inv,
-    rewards, earned, stats, step_count, rng, next_type, next_team, next_size, next_seed, ru_recipes, ru_type_params,
+    rewards, stats, step_count, rng, next_type, next_team, next_size, next_seed, ru_recipes, ru_type_params,
     e, pad_y, pad_x,
 ) -> None:  # fmt: skip
     """Start a new episode in env `e` (arrays are env `e`'s, except the N-long ones) from its
@@ -575,7 +594,6 @@ def reset_env(
     num_converters[e] = count_converters
     rewards[:, :] = 0.0
     inv[:, :] = 0
-    earned[:, :] = 0.0
     stats[:, :] = 0.0
     count_active = 0
     for k in range(count_converters):
@@ -723,19 +741,24 @@ def note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind,
 
 
 @njit(**INLINED)
+def thaw(h: Holdings, st, e, a) -> None:
+    """A frozen agent's turn: its counter drops by one (whatever it submitted)."""
+    agents = h.agents
+    y, x = agents[a, AG_ROW], agents[a, AG_COL]
+    agents[a, AG_FROZEN] -= 1
+    h.feat[y, x, LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
+    note_changed(st.changed[e], st.num_changed, e, y, x)
+
+
+@njit(**INLINED)
 def take_turn(h: Holdings, st, ru, e, kind, a, arg) -> bool:
-    """Agent `a`'s valid action: a frozen agent only thaws by a step (and fails); any other acts,
-    and the cells its success changed are noted. Returns whether the action succeeded."""
+    """Agent `a`'s valid action, by an unfrozen agent; the cells its success changed are noted.
+    Returns whether the action succeeded."""
     agents = h.agents
     grid, objects, items = st.grid[e], st.objects[e], st.object_items[e]
     changed, num_changed = st.changed[e], st.num_changed
     y = agents[a, AG_ROW]
     x = agents[a, AG_COL]
-    if agents[a, AG_FROZEN] > 0:
-        agents[a, AG_FROZEN] -= 1
-        h.feat[y, x, LAYER_FROZEN] = min(agents[a, AG_FROZEN], 255)
-        note_changed(changed, num_changed, e, y, x)
-        return False
     success = act(h, grid, objects, items, ru, st.active[e], st.num_active, e, kind, a, arg)
     if success and kind != NOOP:
         note_action_changes(changed, num_changed, e, grid, objects, agents, a, kind, arg, y, x)
@@ -779,7 +802,6 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
     agents = st.agents[e]
     inv = st.agent_inventory[e]
     rewards = st.agent_rewards[e]
-    earned = st.agent_earned[e]
     stats = st.stats[e]
     order = st.agent_order[e]
     rng = st.rng
@@ -795,9 +817,7 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
     num_actions = action_ids.shape[0]
     first_row = e * num_agents
 
-    holdings = Holdings(
-        inv, ru.limits, ru.item_reward, ru.item_reward_max, earned, rewards, stats, feat, agents
-    )
+    holdings = Holdings(inv, ru.limits, ru.item_reward, ru.item_reward_max, rewards, stats, feat, agents)
     changed = st.changed[e]
     num_changed = st.num_changed
     st.ended[e] = 0
@@ -824,15 +844,16 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
             kind = action_ids[action] if valid_index else -1
             if (kind == ATTACK) != (phase == 0):
                 continue
-            if not valid_index or arg < 0 or arg > action_max_args[action]:
+            valid = valid_index and 0 <= arg <= action_max_args[action]
+            if not valid:
                 stats[a, STAT_INVALID] += 1
-                if valid_index:
-                    stats[a, STAT_ACTION + 2 * kind + 1] += 1
-                rewards[a, RW_RAW] -= penalty
-                agents[a, AG_SUCCESS] = 0
-                continue
-            success = take_turn(holdings, st, ru, e, kind, a, arg)
-            stats[a, STAT_ACTION + 2 * kind + (0 if success else 1)] += 1
+            success = False
+            if agents[a, AG_FROZEN] > 0:  # frozen: fails whatever it submitted, valid or not
+                thaw(holdings, st, e, a)
+            elif valid:
+                success = take_turn(holdings, st, ru, e, kind, a, arg)
+            if valid_index:
+                stats[a, STAT_ACTION + 2 * kind + (0 if success else 1)] += 1
             agents[a, AG_SUCCESS] = 1 if success else 0
             if not success:
                 rewards[a, RW_RAW] -= penalty
@@ -848,7 +869,7 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
         record_ended_episode(st, e, rewards, agents, stats)
         reset_env(
             grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters,
-            st.active[e], st.num_active, agents, inv, rewards, earned, stats, st.step_count, rng, st.next_type[e],
+            st.active[e], st.num_active, agents, inv, rewards, stats, st.step_count, rng, st.next_type[e],
             st.next_team[e], st.next_size[e], st.next_seed, recipes, type_params, e, obs_height // 2, obs_width // 2,
         )  # fmt: skip
     progress = st.step_count[e] / params[PARAM_MAX_STEPS]
@@ -900,7 +921,7 @@ def reset_envs(st, ru, mask, obs, global_obs) -> None:
             reset_env(
                 st.grid[e], st.features[e], st.map_size[e], st.objects[e], st.object_items[e], st.num_objects,
                 st.converters[e], st.num_converters, st.active[e], st.num_active, st.agents[e],
-                st.agent_inventory[e], st.agent_rewards[e], st.agent_earned[e], st.stats[e], st.step_count, st.rng,
+                st.agent_inventory[e], st.agent_rewards[e], st.stats[e], st.step_count, st.rng,
                 st.next_type[e], st.next_team[e], st.next_size[e], st.next_seed, ru.recipes, ru.type_params, e, obs_height // 2, obs_width // 2,
             )  # fmt: skip
             st.num_changed[e] = 0

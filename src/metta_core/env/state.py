@@ -148,7 +148,6 @@ def allocate_state(
         agents=i32(n, a, AGENT_FIELDS),
         agent_inventory=i32(n, a, NUM_ITEMS),
         agent_rewards=f32(n, a, REWARD_FIELDS),
-        agent_earned=f32(n, a, NUM_ITEMS),
         agent_order=i32(n, a),
         team_sum=np.zeros((n, 8), dtype=np.float64),
         team_count=i32(n, 8),
