@@ -19,6 +19,11 @@ from metta_cli.common import err_console
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("train", "train", "Train a policy with PPO (locally, or under torchrun for DDP)."),
     ("sim", "sim", "Evaluate policies on a simulation suite and export stats."),
+    (
+        "baselines",
+        "baselines",
+        "Re-measure the suites' random and scripted baselines; rewrite the suite files.",
+    ),
     ("analyze", "analyze", "Write an HTML/JSON analysis report of a policy's evaluation stats."),
     ("dashboard", "dashboard", "Write dashboard JSON and an HTML heatmap of policies x evals."),
     ("render", "render", "Watch a policy play live in the terminal (ASCII or Textual)."),

@@ -147,9 +147,12 @@ class TrainingSession:
         if not self.dist.is_writer:
             return
         from metta_core.sim.policies import in_memory
-        from metta_core.sim.suite import evaluate
+        from metta_core.sim.suite import evaluate, suite_for_env
 
-        suite = self.settings.trainer.evaluate_suite
+        suite = self.settings.trainer.evaluate_suite or suite_for_env(self.settings.env.name)
+        if suite is None:
+            self.outputs.log.write(f"evaluation skipped: env {self.settings.env.name} has no suite")
+            return
         handle = in_memory(self.policy_key, self.parts.policy, self.metadata())
         result = evaluate(handle.uri, suite=suite, device=str(self.device), policy=handle)
         self.scores = {"score": float(result.score), **{k: float(v) for k, v in result.scores.items()}}

@@ -70,7 +70,9 @@ class TrainerConfig(Section):
     evaluate_interval: int = Field(
         0, ge=0, description="Epochs between evaluations on evaluate_suite; 0 turns them off."
     )
-    evaluate_suite: str = Field("navigation", description="Suite (presets/sim/) scored during training.")
+    evaluate_suite: str | None = Field(
+        None, description="Suite (presets/sim/) scored during training; null: the env preset's own suite."
+    )
     log_interval_s: float = Field(
         2.0, gt=0, description="Seconds between progress lines / display refreshes."
     )

@@ -74,6 +74,20 @@ def load_suite(name: str) -> SuiteConfig:
     return validate_mapping(SuiteConfig, data, f"sim suite {preset_path(SUITE_DIRECTORY, name)}")
 
 
+def suite_for_env(env_name: str) -> str | None:
+    """The shipped suite that evaluates policies trained on env preset `env_name`: the suite of the
+    same name, else of its family (`arena_combat` -> `arena`); None when there is none."""
+    from metta_core.config.presets import preset_names
+
+    suites = set(preset_names(SUITE_DIRECTORY))
+    name = Path(env_name).stem.removeprefix("mettagrid/")
+    while name:
+        if name in suites:
+            return name
+        name = name.rpartition("_")[0]
+    return None
+
+
 def suite_simulations(config: SuiteConfig, seen: tuple[str, ...] = ()) -> list[SuiteSimulation]:
     """Every simulation of a suite, included suites expanded (each once, cycles refused)."""
     if config.name in seen:
