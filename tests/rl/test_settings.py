@@ -48,3 +48,35 @@ def test_minibatch_must_be_whole_segments_within_the_batch():
         TrainerConfig(minibatch_size=100, bptt_horizon=16)
     with pytest.raises(ValueError, match="must not exceed batch_size"):
         TrainerConfig(batch_size=1024, minibatch_size=2048)
+
+
+def _env_with_trainer_hints(tmp_path, hints: str):
+    path = tmp_path / "hinted.yaml"
+    path.write_text(
+        "game: {num_agents: 1, max_steps: 50}\n"
+        "map: {builder: random, width: 9, height: 9, agents: 1, objects: {altar: 1}}\n"
+        f"trainer: {hints}\n"
+    )
+    return path
+
+
+def test_an_env_presets_trainer_settings_apply_over_the_trainer_preset(tmp_path):
+    env = _env_with_trainer_hints(tmp_path, "{ent_coef: 0.05, total_agent_steps: 123456}")
+    settings = resolve(TrainSettings, overrides=[f"env={env}"], environ={})
+    assert settings.trainer.ent_coef == 0.05 and settings.trainer.total_agent_steps == 123456
+    assert settings.trainer.learning_rate == TrainerConfig().learning_rate  # the rest: the preset's
+
+
+def test_every_source_the_user_gives_beats_an_env_presets_trainer_settings(tmp_path):
+    env = _env_with_trainer_hints(tmp_path, "{ent_coef: 0.05}")
+    settings = resolve(TrainSettings, overrides=[f"env={env}", "trainer.ent_coef=0.02"], environ={})
+    assert settings.trainer.ent_coef == 0.02
+    settings = resolve(TrainSettings, overrides=[f"env={env}"], environ={"METTA_TRAINER__ENT_COEF": "0.03"})
+    assert settings.trainer.ent_coef == 0.03
+
+
+def test_a_bad_trainer_setting_in_an_env_preset_names_the_preset(tmp_path):
+    env = _env_with_trainer_hints(tmp_path, "{ent_coef: -1}")
+    with pytest.raises(ConfigError) as err:
+        resolve(TrainSettings, overrides=[f"env={env}"], environ={})
+    assert "trainer.ent_coef" in str(err.value) and "trainer settings of preset env=" in str(err.value)

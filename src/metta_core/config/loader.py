@@ -166,7 +166,18 @@ def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, d
         names[section] = name
     if problems:
         raise ConfigError(problems)
+    _apply_trainer_hints(model, presets, names)
     return presets, names
+
+
+def _apply_trainer_hints(model: type[BaseModel], presets: Layer, names: dict[str, str]) -> None:
+    """An env preset's `trainer:` settings (what makes that env learn) go over the trainer preset,
+    still below every source the user gives."""
+    if "trainer" not in model.model_fields or "env" not in names:
+        return
+    hints = presets.data.get("env", {}).get("trainer")
+    if isinstance(hints, dict) and hints:
+        presets.update(hints, f"trainer settings of preset env={names['env']}", ("trainer",))
 
 
 def _field_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:

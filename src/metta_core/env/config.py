@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -246,6 +246,11 @@ class EnvConfig(Section):
     description: str = Field("", description="What the environment teaches (`metta env list`).")
     game: GameConfig = Field(default_factory=GameConfig, description="The rules.")
     map: MapConfig = Field(description="The map builder of each episode's map (its `builder` names it).")
+    trainer: dict[str, Any] = Field(
+        default_factory=dict,
+        description="TrainerConfig settings that make this env learn (total_agent_steps, ent_coef, ...): "
+        "`metta train` applies them over the trainer preset; any other source still wins.",
+    )
     map_pool_size: int = Field(
         100,
         ge=0,
