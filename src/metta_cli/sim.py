@@ -58,6 +58,10 @@ def command(
     device: Annotated[str | None, typer.Option("--device", help="cpu, cuda, cuda:1 ...")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the actors' random choices.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print only the result JSON on stdout.")] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", help="Exit 1 when a checkpoint's suite score is below this (CI gates)."),
+    ] = None,
     config: ConfigFileOption = None,
 ) -> None:
     """Evaluate policies on a simulation suite; print JSON or a table; export the stats DB."""
@@ -78,10 +82,20 @@ def command(
     report = run_sim(settings, progress)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
-        return
-    _print_tables(report)
-    if settings.stats_db_uri:
-        console.print(f"stats written to {settings.stats_db_uri}")
+    else:
+        _print_tables(report)
+        if settings.stats_db_uri:
+            console.print(f"stats written to {settings.stats_db_uri}")
+    below = [
+        f"{handle.name}: suite score {result.score:.3f} is below --fail-under {fail_under}"
+        for evaluation in report.evaluations
+        for handle, result in evaluation.results
+        if fail_under is not None and result.score < fail_under
+    ]
+    for line in below:
+        err_console.print(line, highlight=False)
+    if below:
+        raise typer.Exit(1)
 
 
 def _print_tables(report) -> None:
@@ -90,13 +104,14 @@ def _print_tables(report) -> None:
     for evaluation in report.evaluations:
         for handle, result in evaluation.results:
             table = Table(title=f"{handle.name} on {report.suite}", show_edge=False)
-            for column in ("simulation", "score", "± std", "normalized", "episodes"):
+            for column in ("simulation", "score", "± 95% CI", "std", "normalized", "episodes"):
                 table.add_column(column, justify="left" if column == "simulation" else "right")
             for key, sim in result.simulations.items():
                 normalized = result.normalized.get(key)
                 table.add_row(
                     key,
                     f"{sim.score:.3f}",
+                    f"{sim.score_ci95:.3f}",
                     f"{sim.score_std:.3f}",
                     "-" if normalized is None else f"{normalized:.3f}",
                     str(sim.episodes),

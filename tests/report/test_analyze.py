@@ -18,9 +18,9 @@ def test_analysis_json_has_scores_with_confidence_intervals(analysed) -> None:
     assert result.policy == "navrun:epoch_3"
     assert data["checkpoints"] == ["navrun:epoch_1", "navrun:epoch_2", "navrun:epoch_3"]
     maze = data["scores"]["navigation/maze"]
-    # epoch 3 episodes score 5, 6, 7, 8: mean 6.5, sample std 1.29, CI 1.96 * std / 2
+    # epoch 3 episodes score 5, 6, 7, 8: mean 6.5, sample std 1.29, CI t(0.975, 3) * std / 2
     assert maze["mean"] == 6.5 and maze["episodes"] == 4
-    assert maze["ci95_low"] == pytest.approx(6.5 - 1.96 * 1.2909944 / 2)
+    assert maze["ci95_low"] == pytest.approx(6.5 - 3.182446 * 1.2909944 / 2)
     assert data["scores"]["navigation/rooms"]["mean"] == 7.5
     assert maze["normalized"] == pytest.approx(0.65)  # (6.5 - 0) / (10 - 0), baseline recorded by sim
     assert "normalized" not in data["scores"]["navigation/rooms"]

@@ -7,14 +7,11 @@ figure counts episodes (not agents) as samples.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from metta_core.statistics import ci95_half_width, sample_std
 from metta_core.stats.db import StatsDB
-
-#: z of a two-sided 95% normal interval; the CI of a mean is z * std / sqrt(episodes).
-Z95 = 1.96
 
 
 @dataclass(frozen=True)
@@ -29,9 +26,8 @@ class Summary:
     @classmethod
     def of(cls, values: list[float]) -> Summary:
         n = len(values)
-        mean = sum(values) / n
-        std = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
-        return cls(mean, std, n, Z95 * std / math.sqrt(n), min(values), max(values))
+        std = sample_std(values)
+        return cls(sum(values) / n, std, n, ci95_half_width(std, n), min(values), max(values))
 
     def to_json(self) -> dict[str, float | int]:
         return {

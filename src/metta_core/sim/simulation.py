@@ -17,6 +17,7 @@ import numpy as np
 
 from metta_core.sim.policies import PolicyHandle
 from metta_core.sim.settings import SimulationConfig
+from metta_core.statistics import ci95_half_width, sample_std
 
 if TYPE_CHECKING:
     from metta_core.stats.db import StatsDB
@@ -32,11 +33,16 @@ class SimulationResult:
     episodes: int
     agent_steps: int
     score: float  # mean reward per agent per episode of the evaluated policy
-    score_std: float
+    score_std: float  # sample standard deviation over episodes (n - 1), as analyze and the stats views
     episode_scores: list[float]
     metrics: dict[str, float] = field(default_factory=dict)  # mean per agent per episode
     sim_id: str | None = None
     replay_path: Path | None = None
+
+    @property
+    def score_ci95(self) -> float:
+        """Half-width of the 95% Student-t interval of `score` over the episodes."""
+        return ci95_half_width(self.score_std, self.episodes)
 
 
 def agent_blocks(num_agents: int, num_policies: int) -> np.ndarray:
@@ -158,7 +164,7 @@ class Simulation:
             episodes=len(episodes),
             agent_steps=agent_steps,
             score=float(np.mean(episode_scores)) if episode_scores else 0.0,
-            score_std=float(np.std(episode_scores)) if episode_scores else 0.0,
+            score_std=sample_std(episode_scores),
             episode_scores=episode_scores,
             metrics=metrics,
             replay_path=replay_path,

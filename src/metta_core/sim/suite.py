@@ -62,6 +62,9 @@ class SuiteResult:
         out["score"] = self.score
         for key, value in self.scores.items():
             out[f"{key}/reward"] = value
+        for key, sim in self.simulations.items():
+            out[f"{key}/reward_std"] = sim.score_std
+            out[f"{key}/reward_ci95"] = sim.score_ci95
         for key, value in self.normalized.items():
             out[f"{key}/normalized"] = value
         return out
