@@ -1,4 +1,4 @@
-"""`metta bench env|maps|train|sim|replay|sweep`: benchmarks printed as one `name=value` line each.
+"""`metta bench env|maps|train|learn|sim|replay|sweep`: benchmarks printed as one `name=value` line each.
 
 Thin: options -> the measuring function in `metta_core.bench.<subject>` -> lines on stdout. Heavy
 imports (numba, torch) happen inside the commands. Never run as tests.
@@ -103,6 +103,31 @@ def train_command(
     for name, value in figures.items():
         # Rates and counts print as whole numbers, durations (`*_s_per_epoch`) with 3 decimals.
         typer.echo(f"{name}={value:.3f}" if name.endswith("_s_per_epoch") else f"{name}={value:.0f}")
+
+
+@app.command("learn", help="Minutes of training until a preset passes its suite, and the curve.")
+def learn_command(
+    ctx: typer.Context,
+    overrides: OverridesArgument = None,
+    env: Annotated[
+        str | None,
+        typer.Option("--env", "-e", help="Environment preset.", autocompletion=complete_preset("env")),
+    ] = None,
+    minutes: Annotated[float, typer.Option("--minutes", min=0.1, help="Training minutes at most.")] = 10.0,
+    eval_every: Annotated[
+        int, typer.Option("--eval-every", min=1, help="Epochs between evaluations on the suite.")
+    ] = 20,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Learning curve PNG (default: in the run).")
+    ] = None,
+    config: ConfigFileOption = None,
+) -> None:
+    """Train with the preset's defaults; print minutes_to_pass (or the best score) and write the curve."""
+    from metta_core.bench.learn import bench_learn
+    from metta_core.rl.settings import TrainSettings
+
+    settings = resolve_settings(TrainSettings, ctx, config=config, overrides=overrides)
+    _print(bench_learn(settings, minutes, eval_every, out))
 
 
 @app.command("sim", help="Evaluation speed of a suite, and stats DB write and merge rates.")

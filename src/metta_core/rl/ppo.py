@@ -78,6 +78,6 @@ def learn(session: TrainingSession) -> dict[str, float]:
             session.evaluate()
         if evaluated or session.epoch % config.checkpoint_interval == 0:
             session.save_checkpoint()
-        if distributed.any_rank(session.stop(), device):
+        if distributed.any_rank(session.stop() or session.done_early, device):
             break
     return {k: float(v) for k, v in metrics.items() if np.isfinite(v)}

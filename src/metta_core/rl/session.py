@@ -47,6 +47,8 @@ class TrainingSession:
     agent_steps: int = 0
     wall_time: float = 0.0
     scores: dict[str, float] = field(default_factory=dict)
+    #: Whether the last evaluation passed its suite.
+    passed: bool = False
     last_checkpoint: str | None = None
     saved_epoch: int = -1
     _episode_rewards: list[float] = field(default_factory=list)
@@ -60,6 +62,13 @@ class TrainingSession:
     @property
     def finished(self) -> bool:
         return self.agent_steps >= self.settings.trainer.total_agent_steps
+
+    @property
+    def done_early(self) -> bool:
+        """Passed its suite (with `stop_on_pass`) or out of `max_minutes`."""
+        config = self.settings.trainer
+        out_of_time = config.max_minutes is not None and self.wall_time >= 60 * config.max_minutes
+        return out_of_time or (config.stop_on_pass and self.passed)
 
     def episode_metrics(self) -> dict[str, float]:
         """Mean reward and hearts per agent per episode over the last `EPISODE_WINDOW` episodes."""
@@ -156,7 +165,21 @@ class TrainingSession:
         handle = in_memory(self.policy_key, self.parts.policy, self.metadata())
         result = evaluate(handle.uri, suite=suite, device=str(self.device), policy=handle)
         self.scores = {"score": float(result.score), **{k: float(v) for k, v in result.scores.items()}}
-        self.outputs.log.write(f"evaluation on {suite}: score {result.score:.3f}")
+        self.passed = bool(result.passed)
+        verdict = "passed" if result.passed else "not passed"
+        self.outputs.log.write(f"evaluation on {suite}: score {result.score:.3f}, {verdict}")
+        # The learning curve in suite scores: one line per evaluation beside the epochs' lines.
+        self.outputs.log.metrics(
+            {
+                "epoch": self.epoch,
+                "agent_steps": self.agent_steps,
+                "wall_time_s": self.wall_time,
+                "eval_suite": suite,
+                "eval_score": float(result.score),
+                "eval_passed": self.passed,
+                **{f"eval/{k}": float(v) for k, v in result.normalized.items()},
+            }
+        )
         if self.outputs.tracker is not None:
             self.outputs.tracker.log({f"eval/{k}": v for k, v in self.scores.items()}, self.agent_steps)
 

@@ -76,6 +76,12 @@ class TrainerConfig(Section):
     log_interval_s: float = Field(
         2.0, gt=0, description="Seconds between progress lines / display refreshes."
     )
+    stop_on_pass: bool = Field(
+        False, description="End training at the first evaluation that passes its suite."
+    )
+    max_minutes: float | None = Field(
+        None, gt=0, description="End training after this many minutes of training (evaluations not counted)."
+    )
 
     @model_validator(mode="after")
     def _minibatch_fits_batch(self) -> TrainerConfig:

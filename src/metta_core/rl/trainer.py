@@ -72,7 +72,12 @@ def train(settings: TrainSettings, on_progress: ProgressCallback | None = None) 
             parts.model = distributed.wrap_model(parts.policy, device)
             metrics = ppo.learn(session)
             session.save_checkpoint()  # the final (or interrupted) state, unless this epoch's is saved
-            ending = f"stopped by {stop.signal_name} at" if stop.requested else "finished at"
+            if stop.requested:
+                ending = f"stopped by {stop.signal_name} at"
+            elif session.done_early:
+                ending = "passed its suite at" if session.passed else "used its max_minutes at"
+            else:
+                ending = "finished at"
             outputs.log.write(f"{ending} agent_steps {session.agent_steps}")
         return TrainResult(
             run_dir=run_dir,
