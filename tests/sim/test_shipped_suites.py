@@ -18,11 +18,16 @@ def test_every_suite_is_shipped_and_all_includes_the_others() -> None:
     assert everything == parts and len(everything) >= 12
 
 
-@pytest.mark.parametrize(("suite", "at_least"), [("navigation", 20), ("memory", 10), ("object_use", 8), ("arena", 5)])
+@pytest.mark.parametrize(
+    ("suite", "at_least"), [("navigation", 20), ("memory", 10), ("object_use", 8), ("arena", 5)]
+)
 def test_each_suite_has_the_breadth_of_the_reference_in_distinct_maps(suite: str, at_least: int) -> None:
     simulations = load_suite(suite).simulations
     assert len(simulations) >= at_least
-    maps = [repr(sorted(sim.model_dump(include={"env", "map", "env_overrides", "opponents"}).items())) for sim in simulations]
+    maps = [
+        repr(sorted(sim.model_dump(include={"env", "map", "env_overrides", "opponents"}).items()))
+        for sim in simulations
+    ]
     assert len(set(maps)) == len(maps)  # every simulation is its own kind of map
 
 

@@ -81,6 +81,16 @@ def _delete(data: dict[str, Any], sources: dict[Path_, str], path: Path_) -> Non
         del sources[leaf]
 
 
+def apply_overrides(data: dict[str, Any], texts: list[str]) -> dict[Path_, str]:
+    """Apply `key=value` / `~key` overrides to plain nested data in place; returns the source
+    label of every value they set (for error messages)."""
+    layer = override_layer(texts)
+    for path in layer.deletions:
+        _delete(data, {}, path)
+    merge(data, layer.data)
+    return layer.sources
+
+
 def preset_sections(model: type[BaseModel]) -> dict[str, str]:
     """Fields of `model` whose value may be a preset name: field name -> presets/ directory."""
     return dict(getattr(model, "preset_sections", {}) or {})

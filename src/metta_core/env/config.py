@@ -294,7 +294,7 @@ class EnvPresetInfo:
 def load_env_config(name_or_path: str, overrides: list[str] | tuple[str, ...] = ()) -> EnvConfig:
     """Load a shipped preset by name (`navigation`) or any YAML file, then apply `key=value`
     overrides (paths relative to the env config: `game.max_steps=200`, `map.width=30`)."""
-    from metta_core.config.loader import Layer, describe_validation_error, merge, override_layer
+    from metta_core.config.loader import Layer, apply_overrides, describe_validation_error, merge
     from metta_core.config.presets import load_preset, preset_path
 
     stem = name_or_path.removeprefix("mettagrid/")
@@ -304,22 +304,15 @@ def load_env_config(name_or_path: str, overrides: list[str] | tuple[str, ...] = 
     base.update(data, label)
     if "name" not in data:
         base.set(("name",), Path(stem).stem, label)
-    layer = override_layer(list(overrides))
     merged: dict = {}
     merge(merged, base.data)
-    for path in layer.deletions:
-        node = merged
-        for key in path[:-1]:
-            node = node.get(key, {}) if isinstance(node, dict) else {}
-        if isinstance(node, dict):
-            node.pop(path[-1], None)
-    merge(merged, layer.data)
+    sources = apply_overrides(merged, list(overrides))
     from pydantic import ValidationError
 
     try:
         return EnvConfig.model_validate(merged)
     except ValidationError as err:
-        raise ConfigError(describe_validation_error(err, {**base.sources, **layer.sources})) from None
+        raise ConfigError(describe_validation_error(err, {**base.sources, **sources})) from None
 
 
 def list_env_presets() -> list[EnvPresetInfo]:

@@ -11,6 +11,7 @@ in-kernel generator (agent order), so a run is reproducible from (seed, actions)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -51,6 +52,7 @@ from metta_core.env.table import (
     ORIENTATIONS,
 )
 from metta_core.errors import ConfigError
+from metta_core.maps.config import MapConfig
 
 
 @dataclass
@@ -64,6 +66,8 @@ class EpisodeStats:
     raw_rewards: list[float]  # per agent, before sharing
     agent_teams: list[int]
     counters: np.ndarray  # float32 (agents, len(STAT_NAMES)): the `<thing>.<event>` counters
+    #: Index of the map task the episode was drawn from (0 without a curriculum).
+    task: int = 0
 
     @cached_property
     def agent_stats(self) -> list[dict[str, float]]:
@@ -95,7 +99,17 @@ POOL_STREAM = 0xFFFFFFFF
 class VecEnv:
     """`num_envs` copies of one environment config, stepped together."""
 
-    def __init__(self, config: EnvConfig, num_envs: int = 1, seed: int = 0, threads: int = 1):
+    def __init__(
+        self,
+        config: EnvConfig,
+        num_envs: int = 1,
+        seed: int = 0,
+        threads: int = 1,
+        tasks: Sequence[MapConfig] | None = None,
+        choose_task: Callable[[int], int] | None = None,
+    ):
+        """`tasks` (a curriculum's maps; default: the config's one) and `choose_task(env_index) ->
+        task index`, asked once per episode when its map is staged, draw each episode's map."""
         if num_envs < 1:
             raise ConfigError(f"num_envs must be >= 1, got {num_envs}")
         if threads < 1:
@@ -126,7 +140,11 @@ class VecEnv:
         self.terminals = np.zeros(self.total_agents, dtype=np.bool_)
         self.truncations = np.zeros(self.total_agents, dtype=np.bool_)
         self._actions = np.zeros((self.total_agents, 2), dtype=np.int32)
-        self._fixed_map: tuple[np.ndarray, np.ndarray] | None = None
+        self.task_maps = list(tasks) if tasks else [config.map]
+        self.choose_task = choose_task
+        self._fixed_maps: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._staged_task = np.zeros(num_envs, dtype=np.int64)
+        self._current_task = np.zeros(num_envs, dtype=np.int64)
         self._episodes: list[EpisodeStats] = []
         self._state = None
         self._rule_arrays = tuple(self.rules)
@@ -136,12 +154,13 @@ class VecEnv:
     # ---- maps and seeds -------------------------------------------------------------------
     def _seed_episodes(self, seed: int) -> None:
         self.seed = seed
-        self._map_pool: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._map_pool: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._episode_index = np.zeros(self.num_envs, dtype=np.int64)
         self._current_seed = np.zeros(self.num_envs, dtype=np.int64)
         envs = np.arange(self.num_envs)
         first = [
-            self._build_map(ep_seed) for ep_seed in episode_seeds(seed, envs, np.zeros_like(envs)).tolist()
+            self._build_map(ep_seed, self._draw_task(e))
+            for e, ep_seed in enumerate(episode_seeds(seed, envs, np.zeros_like(envs)).tolist())
         ]
         height = max(types.shape[0] for types, _, _ in first)
         width = max(types.shape[1] for types, _, _ in first)
@@ -157,47 +176,61 @@ class VecEnv:
             self._state, self.rules, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
         )
         later = episode_seeds(seed, envs, np.ones_like(envs))
+        self._current_task[:] = self._staged_task
         for e in range(self.num_envs):
             self._current_seed[e] = int(self._state.next_seed[e])
             self._episode_index[e] = 1
-            self._stage_map(e, *self._build_map(int(later[e])))
+            self._stage_map(e, *self._build_map(int(later[e]), self._draw_task(e)))
         self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
-    def _build_map(self, ep_seed: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """(types, teams, seed) of the map of the episode whose seed is `ep_seed`."""
+    def _draw_task(self, env_index: int) -> int:
+        """The task of the next episode of env `env_index` (remembered until that episode ends)."""
+        task = int(self.choose_task(env_index)) if self.choose_task is not None else 0
+        if not 0 <= task < len(self.task_maps):
+            raise ConfigError(f"choose_task: task {task} is not one of the {len(self.task_maps)} tasks")
+        self._staged_task[env_index] = task
+        return task
+
+    def _build_map(self, ep_seed: int, task: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
+        """(types, teams, seed) of the map of the episode whose seed is `ep_seed`, of task `task`."""
         from metta_core.maps.build import build_map
 
-        if self._fixed_map is not None:
-            return (*self._fixed_map, ep_seed)
-        map_config = self.config.map
+        if task in self._fixed_maps:
+            return (*self._fixed_maps[task], ep_seed)
+        map_config = self.task_maps[task]
         pool_size = self.config.map_pool_size
         if pool_size:
             # Map i of the pool depends only on (seed, i), so which episodes share a map does not
             # depend on the order in which envs finish: runs stay reproducible.
-            return (*self._pool_map(ep_seed % pool_size), ep_seed)
+            return (*self._pool_map(ep_seed % pool_size, task), ep_seed)
         grid = build_map(map_config, np.random.default_rng(ep_seed))
         types, teams = encode_map(grid, self.num_agents, f"map of env {self.config.name!r}")
         if map_config.builder == "ascii" or getattr(map_config, "seed", None) is not None:
             # The same map every episode: build it once.
-            self._fixed_map = (types, teams)
+            self._fixed_maps[task] = (types, teams)
         return types, teams, ep_seed
 
     def fill_map_pool(self) -> int:
         """Build every map of the pool now instead of on first use; returns the pool's size."""
-        pool_size = self.config.map_pool_size if self._fixed_map is None else 0
-        for index in range(pool_size):
-            self._pool_map(index)
+        pool_size = self.config.map_pool_size
+        for task in range(len(self.task_maps)):
+            for index in range(pool_size if task not in self._fixed_maps else 0):
+                self._pool_map(index, task)
         return pool_size
 
-    def _pool_map(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+    def _pool_map(self, index: int, task: int = 0) -> tuple[np.ndarray, np.ndarray]:
         from metta_core.maps.build import build_map
 
-        if index not in self._map_pool:
+        if (task, index) not in self._map_pool:
+            # Task 0's pool is the one a single-task env always had; other tasks get streams of their own.
+            stream = POOL_STREAM + task
             grid = build_map(
-                self.config.map, np.random.default_rng(episode_seed(self.seed, POOL_STREAM, index))
+                self.task_maps[task], np.random.default_rng(episode_seed(self.seed, stream, index))
             )
-            self._map_pool[index] = encode_map(grid, self.num_agents, f"map of env {self.config.name!r}")
-        return self._map_pool[index]
+            self._map_pool[task, index] = encode_map(
+                grid, self.num_agents, f"map of env {self.config.name!r}"
+            )
+        return self._map_pool[task, index]
 
     def _stage_map(self, env_index: int, types: np.ndarray, teams: np.ndarray, ep_seed: int) -> None:
         st = self._state
@@ -276,6 +309,7 @@ class VecEnv:
         all_teams = st.ended_team[ended].tolist()
         lengths = st.ended_length[ended].tolist()
         seeds = self._current_seed[ended].tolist()
+        tasks = self._current_task[ended].tolist()
         for k, e in enumerate(ended.tolist()):
             self._episodes.append(
                 EpisodeStats(
@@ -286,6 +320,7 @@ class VecEnv:
                     raw_rewards=all_raw[k],
                     agent_teams=all_teams[k],
                     counters=all_stats[k],
+                    task=tasks[k],
                 )
             )
         mask = np.zeros(self.num_envs, dtype=np.bool_)
@@ -297,10 +332,11 @@ class VecEnv:
         st = self._state
         envs = np.flatnonzero(mask)
         self._current_seed[envs] = st.next_seed[envs]
+        self._current_task[envs] = self._staged_task[envs]
         self._episode_index[envs] += 1
         seeds = episode_seeds(self.seed, envs, self._episode_index[envs])
         for e, ep_seed in zip(envs.tolist(), seeds.tolist(), strict=True):
-            self._stage_map(e, *self._build_map(ep_seed))
+            self._stage_map(e, *self._build_map(ep_seed, self._draw_task(e)))
         self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
     def drain_episodes(self) -> list[EpisodeStats]:

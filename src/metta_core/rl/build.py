@@ -16,6 +16,7 @@ import torch
 
 from metta_core.policy.network import MettaPolicy, PolicySpec
 from metta_core.rl.buffer import RolloutBuffer, rollout_horizon
+from metta_core.rl.curriculum import Curriculum
 from metta_core.rl.rollout import RolloutCarry
 from metta_core.rl.settings import TrainSettings
 
@@ -38,6 +39,8 @@ class TrainingParts:
     carry: RolloutCarry
     #: Flat action index -> the env's (action, argument) pair.
     action_pairs: np.ndarray
+    #: The map tasks episodes are drawn from, when the trainer has a curriculum.
+    curriculum: Curriculum | None = None
 
 
 def build_training(settings: TrainSettings, device: torch.device, seed: int) -> TrainingParts:
@@ -46,7 +49,15 @@ def build_training(settings: TrainSettings, device: torch.device, seed: int) -> 
 
     config = settings.trainer
     torch.manual_seed(seed)
-    env = VecEnv(settings.env, num_envs=config.num_envs, seed=seed, threads=config.env_threads)
+    curriculum = Curriculum(config.curriculum, settings.env, seed) if config.curriculum else None
+    env = VecEnv(
+        settings.env,
+        num_envs=config.num_envs,
+        seed=seed,
+        threads=config.env_threads,
+        tasks=curriculum.maps if curriculum else None,
+        choose_task=curriculum.draw if curriculum else None,
+    )
     spec = PolicySpec.from_env(env)
     policy = MettaPolicy(spec, settings.agent).to(device)
     optimizer = torch.optim.Adam(policy.parameters(), lr=config.learning_rate, eps=1e-5)
@@ -72,4 +83,5 @@ def build_training(settings: TrainSettings, device: torch.device, seed: int) -> 
         buffer=buffer,
         carry=carry,
         action_pairs=spec.action_pairs(),
+        curriculum=curriculum,
     )

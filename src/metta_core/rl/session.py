@@ -76,8 +76,11 @@ class TrainingSession:
         episodes = env.drain_episodes()
         if outputs.stats_db is not None and episodes:
             outputs.stats_db.add_episodes(outputs.stats_sim_id, episodes, [self.policy_key] * env.num_agents)
+        curriculum = self.parts.curriculum
         for episode in episodes:
             self._episode_rewards.append(float(np.mean(episode.rewards)))
+            if curriculum is not None:
+                curriculum.record(episode.task, self._episode_rewards[-1])
             self._episode_hearts.append(
                 float(np.mean([s.get("heart.gained", 0.0) for s in episode.agent_stats]))
             )
@@ -89,6 +92,7 @@ class TrainingSession:
             "episode_reward": float(np.mean(self._episode_rewards)),
             "episode_hearts": float(np.mean(self._episode_hearts)),
             "episodes": float(len(episodes)),
+            **(curriculum.metrics() if curriculum is not None else {}),
         }
 
     def report(self, metrics: dict[str, float]) -> None:
@@ -194,4 +198,13 @@ def format_progress(progress: dict[str, Any]) -> str:
     for key in ("episode_reward", "episode_hearts", "policy_loss", "value_loss", "entropy", "approx_kl"):
         if key in progress:
             parts.append(f"{key} {progress[key]:.4g}")
+    tasks = [
+        key.split("/")[1] for key in progress if key.startswith("task/") and key.endswith("/probability")
+    ]
+    if tasks:  # a curriculum: each task's recent reward and draw probability
+        shown = [
+            f"{name}:{progress.get(f'task/{name}/reward', float('nan')):.3g}(p={progress[f'task/{name}/probability']:.2f})"
+            for name in tasks
+        ]
+        parts.append("tasks " + " ".join(shown))
     return " ".join(parts)

@@ -18,6 +18,52 @@ from metta_core.env.config import EnvConfig
 from metta_core.policy.config import AgentConfig
 
 
+class CurriculumTask(Section):
+    """One task of a curriculum: the env preset's game on a map of its own."""
+
+    name: str = Field(description="Names the task in logs and metrics (task/<name>/reward).")
+    map_overrides: list[str] = Field(
+        default_factory=list,
+        description="key=value overrides of the env's map (width=9, objects={altar: 1}); with `map`, of that map.",
+    )
+    map: dict[str, Any] | None = Field(None, description="A whole map config replacing the env's map.")
+    weight: float = Field(1.0, gt=0, description="Relative chance of the task under the uniform sampler.")
+
+
+class CurriculumConfig(Section):
+    """Train on a set of map tasks, one drawn for every episode by a sampler."""
+
+    sampler: Literal["uniform", "ordered", "learning_progress"] = Field(
+        "uniform",
+        description="uniform: by weight; ordered: the first task not yet mastered (and, now and then, "
+        "an earlier one); learning_progress: the tasks whose score changes fastest.",
+    )
+    tasks: list[CurriculumTask] = Field(min_length=1, description="The tasks, easiest first for `ordered`.")
+    advance_score: float = Field(
+        0.5, description="ordered: a task is mastered when its mean episode reward per agent reaches this."
+    )
+    window: int = Field(50, gt=0, description="Episodes a task's score is averaged over (ordered).")
+    exploration: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Share of draws spread uniformly over the tasks (ordered, learning_progress).",
+    )
+    fast_rate: float = Field(
+        0.1, gt=0, le=1, description="learning_progress: weight of a new episode in the fast mean."
+    )
+    slow_rate: float = Field(
+        0.01, gt=0, le=1, description="learning_progress: weight of a new episode in the slow mean."
+    )
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> CurriculumConfig:
+        names = [task.name for task in self.tasks]
+        if len(set(names)) != len(names):
+            raise ValueError(f"task names must be unique, got {names}")
+        return self
+
+
 class TrainerConfig(Section):
     """PPO hyperparameters and the shape of a training run (CleanRL's names where they exist)."""
 
@@ -78,6 +124,9 @@ class TrainerConfig(Section):
     )
     stop_on_pass: bool = Field(
         False, description="End training at the first evaluation that passes its suite."
+    )
+    curriculum: CurriculumConfig | None = Field(
+        None, description="Map tasks drawn per episode by a sampler; null: every episode on the env's map."
     )
     max_minutes: float | None = Field(
         None, gt=0, description="End training after this many minutes of training (evaluations not counted)."

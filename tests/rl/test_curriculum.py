@@ -1,0 +1,95 @@
+"""Curricula: tasks drawn per episode, samplers that follow the scores, per-task metrics."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from metta_core.config.loader import resolve
+from metta_core.env.config import load_env_config
+from metta_core.env.vecenv import VecEnv
+from metta_core.errors import ConfigError
+from metta_core.rl.curriculum import Curriculum
+from metta_core.rl.settings import CurriculumConfig, TrainSettings
+from metta_core.rl.trainer import train
+
+ENV = load_env_config("navigation", ["game.num_agents=1", "game.max_steps=10", "~map",
+    "map={builder: random, width: 9, height: 9, agents: 1, objects: {altar: 1}}"])  # fmt: skip
+TASKS = [
+    {"name": "small", "map_overrides": ["width=7", "height=7"]},
+    {"name": "large", "map_overrides": ["width=15", "height=15", "objects={altar: 3}"]},
+]
+
+
+def _curriculum(sampler: str, **extra) -> Curriculum:
+    return Curriculum(CurriculumConfig(sampler=sampler, tasks=TASKS, **extra), ENV, seed=0)
+
+
+def test_each_episode_is_drawn_from_a_task_and_tagged_with_it():
+    sizes = {0: (7, 7), 1: (15, 15)}
+    order = iter([0, 1] * 50)
+    curriculum = _curriculum("uniform")
+    env = VecEnv(ENV, num_envs=2, seed=0, tasks=curriculum.maps, choose_task=lambda e: next(order))
+    env.reset()
+    seen = []
+    for _ in range(40):
+        env.step(np.zeros((2, 2), dtype=np.int32))
+        for episode in env.drain_episodes():
+            seen.append(episode.task)
+    assert set(seen) == {0, 1}
+    # The map on each env is its current episode's task's.
+    for e in range(2):
+        assert tuple(env.state.map_size[e]) == sizes[int(env._current_task[e])]
+
+
+def test_uniform_follows_the_weights():
+    curriculum = Curriculum(
+        CurriculumConfig(sampler="uniform", tasks=[{**TASKS[0], "weight": 3}, TASKS[1]]), ENV, seed=0
+    )
+    draws = np.bincount([curriculum.draw(0) for _ in range(4000)], minlength=2) / 4000
+    assert draws == pytest.approx([0.75, 0.25], abs=0.03)
+
+
+def test_ordered_moves_on_once_a_task_is_mastered_and_keeps_reviewing():
+    curriculum = _curriculum("ordered", window=5, advance_score=0.5, exploration=0.2)
+    assert curriculum.probabilities().tolist() == [1.0, 0.0]
+    for _ in range(4):
+        curriculum.record(0, 1.0)
+    assert curriculum.current_task() == 0  # the window is not full yet
+    curriculum.record(0, 1.0)
+    assert curriculum.current_task() == 1
+    assert curriculum.probabilities() == pytest.approx([0.1, 0.9])
+
+
+def test_learning_progress_tries_every_task_then_draws_the_changing_ones():
+    curriculum = _curriculum("learning_progress", exploration=0.1, fast_rate=0.5, slow_rate=0.05)
+    curriculum.record(0, 0.0)
+    assert curriculum.probabilities() == pytest.approx([0.05, 0.95])  # the untried task first
+    curriculum.record(1, 0.5)
+    for _ in range(20):
+        curriculum.record(0, 1.0)  # task 0 is improving; task 1 stays put
+        curriculum.record(1, 0.5)
+    p = curriculum.probabilities()
+    assert p[0] > 0.9 and p[1] >= 0.05
+
+
+def test_training_with_a_curriculum_logs_each_tasks_score(settings_for):
+    settings = settings_for(
+        "trainer.curriculum={sampler: uniform, tasks: [{name: tiny, map_overrides: [width=9, height=9]}, {name: wide, map_overrides: [width=13]}]}",
+        total=1024,
+    )
+    result = train(settings)
+    rows = [json.loads(line) for line in (result.run_dir / "metrics.jsonl").read_text().splitlines()]
+    last = rows[-1]
+    assert last["task/tiny/probability"] == 0.5 and last["task/wide/episodes"] > 0
+    assert "task/tiny/reward" in last
+    assert "tasks tiny:" in (result.run_dir / "train.log").read_text()
+
+
+def test_a_bad_task_is_one_error_naming_the_task():
+    with pytest.raises(ConfigError, match=r"trainer.curriculum.tasks.broken: map\..*width"):
+        Curriculum(CurriculumConfig(tasks=[{"name": "broken", "map_overrides": ["width=1"]}]), ENV)
+    with pytest.raises(ConfigError, match="task names must be unique"):
+        resolve(TrainSettings, overrides=["trainer.curriculum={tasks: [{name: a}, {name: a}]}"], environ={})
