@@ -14,8 +14,14 @@ from metta_cli.common import console
 
 def command(
     policy: Annotated[
-        str, typer.Option("--policy", "-p", help="Policy URI, run directory, run name or policy name.")
-    ],
+        str | None, typer.Option("--policy", "-p", help="Policy URI, run directory, run name or policy name.")
+    ] = None,
+    run: Annotated[
+        str | None,
+        typer.Option(
+            "--run", help="A run directory: draw its training curves (reward, hearts, losses, speed)."
+        ),
+    ] = None,
     stats_db_uri: Annotated[
         str, typer.Option("--stats-db-uri", help="Stats database written by `metta sim` (path or s3://).")
     ] = "eval_stats.duckdb",
@@ -35,8 +41,28 @@ def command(
     scores with confidence intervals, metric distributions, behaviour, learning progress."""
     from metta_core.report.analyze import analyze, default_output
 
+    if run is not None:
+        _training_curves(run, output_path)
+        if policy is None:
+            return
+    if policy is None:
+        from metta_core.errors import ConfigError
+
+        raise ConfigError("--policy: give the policy to analyse (or --run for a run's training curves)")
     result = analyze(policy, stats_db_uri, output_path or default_output(policy), selector, metric, pdf)
     console.print(f"analysed {result.policy} ({len(result.checkpoints)} checkpoint(s) in the database)")
     for uri in (result.html_uri, result.json_uri, result.pdf_uri):
         if uri:
             console.print(f"  wrote {uri}", highlight=False, soft_wrap=True)
+
+
+def _training_curves(run: str, output_path: str | None) -> None:
+    from pathlib import Path
+
+    from metta_core.report.training_curves import draw_training_curves
+
+    out = Path(output_path or f"analysis/{Path(run).name}") / "training_curves.png"
+    summary = draw_training_curves(Path(run), out)
+    for name, value in summary.items():
+        console.print(f"{name}={value:.4g}", highlight=False)
+    console.print(f"  wrote {out}", highlight=False, soft_wrap=True)
