@@ -37,7 +37,10 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
     for epoch in range(warmup_epochs + epochs):
         start = time.perf_counter()
         policy.eval()
-        collect_rollout(parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator)
+        gamma = config.gamma if config.bootstrap_truncations else 0.0
+        collect_rollout(
+            parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator, bootstrap_gamma=gamma
+        )
         next_value = bootstrap_value(policy, parts.carry, device)
         fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
         middle = time.perf_counter()

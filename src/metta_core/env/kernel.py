@@ -17,7 +17,8 @@ Order of one step (per environment):
    order, then every other action in the same order;
 3. rewards (the change in the capped value of each agent's holdings, minus failure penalties)
    are shared within teams by `group_reward_pct`;
-4. at `max_steps` the episode's stats are copied out and the env resets from its next map;
+4. at `max_steps` the episode's last observations and stats are copied out and the env resets
+   from its next map;
 5. observations and global features are written for every agent: whole windows for agents that
    moved (or whose env reset), otherwise only the cells noted as changed during the step.
 
@@ -189,6 +190,8 @@ class State(NamedTuple):
     ended_raw: np.ndarray  # float32 (N, A)
     ended_team: np.ndarray  # int32 (N, A)
     ended_stats: np.ndarray  # float32 (N, A, S)
+    ended_obs: np.ndarray  # uint8 (N, A, C*H*W): the last observations of the episode that ended
+    ended_global: np.ndarray  # float32 (N, A, G): and its last global features
     changed: np.ndarray  # int32 (N, K, 2): grid cells (gy, gx) whose layers changed this step
     num_changed: np.ndarray  # int32 (N,): entries noted in `changed` (above K: too many to list)
 
@@ -866,6 +869,18 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
         terminals[first_row + a] = done and terminate
         truncations[first_row + a] = done and not terminate
     if done:
+        # The ending episode's last observations, kept aside before the reset overwrites them
+        # (written only on ending steps, so stepping does not pay for it).
+        write_observations(
+            grid, feat, agents, rewards, obs, global_obs, first_row, obs_height, obs_width, 1.0, changed,
+            num_changed[e],
+        )  # fmt: skip
+        for a in range(num_agents):
+            kept, last = st.ended_obs[e, a], obs[first_row + a]
+            for k in range(last.shape[0]):
+                kept[k] = last[k]
+            for k in range(global_obs.shape[1]):
+                st.ended_global[e, a, k] = global_obs[first_row + a, k]
         record_ended_episode(st, e, rewards, agents, stats)
         reset_env(
             grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters,

@@ -33,7 +33,7 @@ from metta_core.env.kernel import (
     Rules,
     State,
 )
-from metta_core.env.layout import NUM_LAYERS, NUM_STATS
+from metta_core.env.layout import NUM_GLOBAL, NUM_LAYERS, NUM_STATS
 from metta_core.env.table import (
     ACTION_NAMES,
     ACTION_TYPES,
@@ -164,6 +164,8 @@ def allocate_state(
         ended_raw=f32(n, a),
         ended_team=i32(n, a),
         ended_stats=f32(n, a, NUM_STATS),
+        ended_obs=np.zeros((n, a, NUM_LAYERS * obs_height * obs_width), dtype=np.uint8),
+        ended_global=f32(n, a, NUM_GLOBAL),
         # Room for every agent's own and one other cell, a frozen decrement and a few converters
         # per step; a busier step overflows and rewrites its windows whole (correct, just slower).
         changed=i32(n, 4 * a + 32, 2),

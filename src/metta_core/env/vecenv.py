@@ -339,6 +339,23 @@ class VecEnv:
             self._stage_map(e, *self._build_map(ep_seed, self._draw_task(e)))
         self.agent_teams = self._state.agents[:, :, AG_TEAM].reshape(-1).copy()
 
+    @property
+    def final_mask(self) -> np.ndarray:
+        """bool `(total_agents,)`: the rows whose episode ended on the last step."""
+        return self.terminals | self.truncations
+
+    @property
+    def final_obs(self) -> np.ndarray:
+        """uint8 `(total_agents, C, H, W)`: for the rows of `final_mask`, the ending episode's last
+        observation (what `step` returns for them is already the next episode's first one). Other
+        rows hold an earlier episode's; read only the masked rows, and never write."""
+        return self._state.ended_obs.reshape(self.total_agents, *self.obs_shape)
+
+    @property
+    def final_global_obs(self) -> np.ndarray:
+        """float32 `(total_agents, G)`: the global features that go with `final_obs`."""
+        return self._state.ended_global.reshape(self.total_agents, self.num_global_features)
+
     def drain_episodes(self) -> list[EpisodeStats]:
         """Episodes finished since the last call (oldest first)."""
         episodes, self._episodes = self._episodes, []

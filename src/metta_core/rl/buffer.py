@@ -62,6 +62,8 @@ class RolloutBuffer:
         self.dones = torch.zeros(shape, device=device)
         self.advantages = torch.zeros(shape, device=device)
         self.returns = torch.zeros(shape, device=device)
+        #: The sum of the truncation bootstraps added to `rewards` by the last rollout.
+        self.bootstrapped = 0.0
         state = (num_agents, self.segments_per_agent, max(lstm_size, 1))
         self.state_h = torch.zeros(state, device=device)
         self.state_c = torch.zeros(state, device=device)

@@ -41,7 +41,14 @@ def learn(session: TrainingSession) -> dict[str, float]:
         policy.eval()
         single_process_stop = session.stop if not session.dist.enabled else (lambda: False)
         completed = collect_rollout(
-            parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator, single_process_stop
+            parts.env,
+            policy,
+            buffer,
+            parts.carry,
+            parts.action_pairs,
+            parts.generator,
+            single_process_stop,
+            config.gamma if config.bootstrap_truncations else 0.0,
         )
         if not completed:
             break
@@ -70,7 +77,8 @@ def learn(session: TrainingSession) -> dict[str, float]:
             "agent_steps_per_s": steps_per_epoch / epoch_s,
             "rollout_s": rollout_s,
             "update_s": update_s,
-            "reward_per_step": float(buffer.rewards.mean()),
+            # The env's reward only: the truncation bootstraps in `rewards` are estimates.
+            "reward_per_step": (float(buffer.rewards.sum()) - buffer.bootstrapped) / buffer.size,
         }
         session.report(metrics)
         evaluated = bool(config.evaluate_interval) and session.epoch % config.evaluate_interval == 0

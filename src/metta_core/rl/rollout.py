@@ -50,9 +50,16 @@ def collect_rollout(
     action_pairs: np.ndarray,
     generator: torch.Generator,
     should_stop: Callable[[], bool] = lambda: False,
+    bootstrap_gamma: float = 0.0,
 ) -> bool:
-    """Fill `buffer` with `buffer.horizon` steps; False when `should_stop` cut it short."""
+    """Fill `buffer` with `buffer.horizon` steps; False when `should_stop` cut it short.
+
+    With `bootstrap_gamma`, a step that truncated an episode gets `bootstrap_gamma * V(last
+    observation of that episode)` added to its reward, so GAE, which stops at every episode end,
+    still values what the time limit cut off.
+    """
     device = buffer.obs.device
+    buffer.bootstrapped = 0.0
     for t in range(buffer.horizon):
         if should_stop():
             return False
@@ -79,11 +86,28 @@ def collect_rollout(
         )
         done = torch.from_numpy(terminals | truncations).to(device)
         buffer.rewards[:, t] = torch.from_numpy(rewards).to(device)
+        if bootstrap_gamma and truncations.any():
+            bootstrap_truncated(env, policy, buffer, t, state, np.flatnonzero(truncations), bootstrap_gamma)
         buffer.dones[:, t] = done
         keep = (~done).float().view(1, -1, 1)
         carry.state = (state[0] * keep, state[1] * keep)
         carry.starts = done
     return True
+
+
+@torch.no_grad()
+def bootstrap_truncated(
+    env, policy, buffer, t: int, state: LSTMState, rows: np.ndarray, gamma: float
+) -> None:
+    """Add gamma * V(final observation) to step `t`'s reward of the truncated `rows`; `state` is
+    the recurrent state after step t, the one that would have read the next observation."""
+    device = buffer.obs.device
+    index = torch.from_numpy(rows).to(device)
+    obs = torch.from_numpy(env.final_obs[rows]).to(device)
+    global_obs = torch.from_numpy(env.final_global_obs[rows]).to(device)
+    _, values, _ = policy.step(obs, global_obs, (state[0][:, index], state[1][:, index]))
+    buffer.rewards[index, t] += gamma * values
+    buffer.bootstrapped += float(gamma * values.sum())
 
 
 @torch.no_grad()

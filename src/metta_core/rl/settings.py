@@ -97,6 +97,11 @@ class TrainerConfig(Section):
         True, description="Anneal the learning rate linearly to 0 over total_agent_steps."
     )
     gamma: float = Field(0.99, gt=0, le=1, description="Discount factor per step.")
+    bootstrap_truncations: bool = Field(
+        True,
+        description="A step that truncates an episode (its time limit, not the task's end) earns "
+        "gamma * V(the episode's last observation) on top of its reward.",
+    )
     gae_lambda: float = Field(0.95, ge=0, le=1, description="GAE's lambda (bias/variance of the advantages).")
     clip_coef: float = Field(0.2, gt=0, description="PPO's clip range of the probability ratio.")
     clip_vloss: bool = Field(True, description="Clip the value loss around the rollout's values.")
