@@ -10,6 +10,7 @@ score and episode reward against minutes) is saved as a PNG. Prints nothing.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def draw_curve(path: Path, epochs: list[dict], evaluations: list[dict], env: str
         label="suite score",
     )
     axis.axhline(0.5, color="grey", linestyle=":", label="pass score")
-    axis.set_xlabel("training minutes (2 CPU cores)" if evaluations or epochs else "minutes")
+    axis.set_xlabel(f"training minutes ({os.cpu_count()} CPU cores)")
     axis.set_ylabel(f"{suite} suite score (normalised)")
     other = axis.twinx()
     other.plot(

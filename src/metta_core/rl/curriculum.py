@@ -42,6 +42,8 @@ def task_map(env: EnvConfig, task: CurriculumTask) -> MapConfig:
 
 
 class Curriculum:
+    """The tasks' maps, the episodes' scores per task, and the sampler that draws from them."""
+
     def __init__(self, config: CurriculumConfig, env: EnvConfig, seed: int = 0) -> None:
         self.config = config
         self.names = [task.name for task in config.tasks]
@@ -53,14 +55,11 @@ class Curriculum:
         self.episodes = np.zeros(count, dtype=np.int64)
         self.fast = np.zeros(count)
         self.slow = np.zeros(count)
-        self._draws = np.zeros(count, dtype=np.int64)
 
     # -- what the env and the trainer call --------------------------------------------------
     def draw(self, env_index: int) -> int:
         """A task for the next episode of env `env_index`."""
-        task = int(self.rng.choice(len(self.names), p=self.probabilities()))
-        self._draws[task] += 1
-        return task
+        return int(self.rng.choice(len(self.names), p=self.probabilities()))
 
     def record(self, task: int, score: float) -> None:
         """One finished episode of `task` with mean reward per agent `score`."""
