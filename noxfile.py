@@ -35,3 +35,5 @@ def bench(session: nox.Session) -> None:
     session.run("metta", "bench", "env", "--env", "navigation", "--seconds", "10")
     session.run("metta", "bench", "maps")
     session.run("metta", "bench", "train", "--env", "arena", "--agent", "lstm256")
+    session.run("metta", "bench", "sim")
+    session.run("metta", "bench", "replay")
