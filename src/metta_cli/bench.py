@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import ConfigFileOption, OverridesArgument, complete_preset, resolve_settings
+from metta_cli.common import ConfigFileOption, EnvOption, OverridesArgument, complete_preset, resolve_settings
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -109,10 +109,7 @@ def train_command(
 def learn_command(
     ctx: typer.Context,
     overrides: OverridesArgument = None,
-    env: Annotated[
-        str | None,
-        typer.Option("--env", "-e", help="Environment preset.", autocompletion=complete_preset("env")),
-    ] = None,
+    env: EnvOption = None,
     minutes: Annotated[float, typer.Option("--minutes", min=0.1, help="Training minutes at most.")] = 10.0,
     eval_every: Annotated[
         int, typer.Option("--eval-every", min=1, help="Epochs between evaluations on the suite.")

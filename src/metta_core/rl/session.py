@@ -141,8 +141,10 @@ class TrainingSession:
 
     def save_checkpoint(self) -> str | None:
         """Write `checkpoints/epoch_N.pt` (rank 0 only); once per epoch."""
-        if not self.dist.is_writer or self.saved_epoch == self.epoch:
-            return self.last_checkpoint if self.dist.is_writer else None
+        if not self.dist.is_writer:
+            return None
+        if self.saved_epoch == self.epoch:
+            return self.last_checkpoint
         path = checkpoint_path(self.run_dir, self.epoch)
         save_checkpoint(self.checkpoint(), str(path))
         self.last_checkpoint, self.saved_epoch = str(path), self.epoch

@@ -10,16 +10,15 @@ more than the env step it plans for.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
-# Steps (row, col) of each orientation, in the game's order: up, down, left, right.
-STEPS = np.array([[-1, 0], [1, 0], [0, -1], [0, 1]], dtype=np.int64)
+# The kernel's own tables: the (row, col) step of each orientation (up, down, left, right) and the
+# grid code of an empty cell.
+from metta_core.env.kernel import EMPTY
+from metta_core.env.kernel import FORWARD as STEPS
 
 # What `plan_step` asks for (the caller maps these onto the env's action ids).
 WAIT, MOVE_FORWARD, ROTATE, USE = 0, 1, 2, 3
-
-EMPTY = -1  # the kernel's code of an empty grid cell
 
 
 @njit(cache=True)
