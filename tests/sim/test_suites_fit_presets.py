@@ -15,11 +15,17 @@ def _spec(config) -> PolicySpec:
     return PolicySpec.from_env(VecEnv(config, num_envs=1, seed=0))
 
 
-@pytest.mark.parametrize("preset", preset_names("env"))
+#: Presets that have no suite of their own yet (issue 16); every other preset must have one.
+WITHOUT_SUITE = {"ants", "multiagent"}
+
+
+def test_every_preset_but_the_listed_ones_has_a_suite():
+    assert {p for p in preset_names("env") if suite_for_env(p) is None} == WITHOUT_SUITE
+
+
+@pytest.mark.parametrize("preset", sorted(set(preset_names("env")) - WITHOUT_SUITE))
 def test_every_simulation_of_a_presets_suite_speaks_the_presets_layout(preset):
     suite = suite_for_env(preset)
-    if suite is None:
-        pytest.skip(f"{preset} has no suite yet")
     trained = _spec(load_env_config(preset))
     for sim in suite_simulations(load_suite(suite)):
         spec = _spec(default_env_config(sim.config))
