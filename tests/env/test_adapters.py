@@ -38,5 +38,36 @@ def test_gymnasium_vector_view_steps_every_agent_of_every_env():
     for _ in range(5):
         obs, rewards, terminated, truncated, infos = env.step(env.action_space.sample())
     assert truncated.all() and not terminated.any()
-    assert len(infos["episode_stats"]) == 2
+    assert infos["_final_info"].all() and infos["final_info"]["_episode"].all()
+    assert (infos["final_info"]["episode"]["l"] == 5).all()
     assert rewards.dtype == np.float32
+
+
+def test_vector_view_reports_episodes_as_record_episode_statistics_does():
+    """final_info.episode.r is the sum of the rewards each sub-env got; stats hold the counters."""
+    env = MettaVectorEnv(load_env_config("object_use", ["game.max_steps=40"]), num_envs=3, seed=2)
+    env.reset(seed=2)
+    env.action_space.seed(0)
+    returns = np.zeros(env.num_envs)
+    for _ in range(40):
+        _, rewards, _, _, infos = env.step(env.action_space.sample())
+        returns += rewards
+    final = infos["final_info"]
+    np.testing.assert_allclose(final["episode"]["r"], returns, rtol=1e-5)
+    assert (final["episode"]["t"] > 0).all() and final["episode"]["_r"].all()
+    moves = final["stats"]["action.move.success"] + final["stats"]["action.move.failed"]
+    assert (moves > 0).all() and final["stats"]["_action.move.success"].all()
+
+
+def test_one_agent_views_report_the_episodes_counters_on_its_last_step():
+    env = MettaGymEnv(load_env_config("object_use", ["game.max_steps=3"]))
+    env.reset(seed=0)
+    infos = [env.step(np.array([1, 0]))[4] for _ in range(3)]  # move forward
+    assert infos[:2] == [{}, {}]
+    assert infos[2]["stats"]["action.move.success"] + infos[2]["stats"]["action.move.failed"] == 3
+    parallel = MettaParallelEnv(load_env_config("navigation", ["game.max_steps=2"]))
+    parallel.reset(seed=0)
+    parallel.step({})
+    *_, infos = parallel.step({})
+    assert set(infos) == set(parallel.possible_agents)
+    assert all(info["stats"]["action.noop.success"] == 2 for info in infos.values())
