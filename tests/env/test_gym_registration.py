@@ -86,3 +86,20 @@ def test_a_multi_agent_preset_is_refused_by_make_with_the_way_out():
 def test_bad_arguments_get_one_error_naming_them(call, error, names):
     with pytest.raises(error, match=names):
         call()
+
+
+def test_gymnasiums_own_sync_vectoriser_gets_the_ending_observation_too():
+    env = gymnasium.make_vec(
+        "metta/ObjectUse-v0",
+        num_envs=2,
+        vectorization_mode="sync",
+        vector_kwargs={"autoreset_mode": gymnasium.vector.AutoresetMode.SAME_STEP},
+        overrides=["game.max_steps=5"],
+    )
+    env.reset(seed=0)
+    for _ in range(5):
+        obs, _, _, truncated, infos = env.step(env.action_space.sample())
+    assert truncated.all() and infos["_final_obs"].all()
+    assert all(final["global"][0] == 1.0 for final in infos["final_obs"])
+    assert (obs["global"][:, 0] == 0.0).all()
+    assert infos["final_info"]["_stats"].all()

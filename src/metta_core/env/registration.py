@@ -43,7 +43,9 @@ def override_texts(overrides: Overrides | None) -> list[str]:
     if overrides is None:
         return []
     if isinstance(overrides, str):
-        raise ConfigError(f"overrides: give a list of 'key=value' texts or a dict, got the string {overrides!r}")
+        raise ConfigError(
+            f"overrides: give a list of 'key=value' texts or a dict, got the string {overrides!r}"
+        )
     if isinstance(overrides, Mapping):
         return [f"{key}={json.dumps(value)}" for key, value in overrides.items()]
     texts = list(overrides)
