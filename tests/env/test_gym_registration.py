@@ -38,6 +38,14 @@ def test_make_vec_gives_one_sub_env_per_agent_of_num_envs_environments():
     assert env.observation_space.contains(obs)
 
 
+@pytest.mark.parametrize("preset", preset_names("env"))
+def test_make_vec_serves_every_preset(preset):
+    env = gymnasium.make_vec(gym_id(preset), num_envs=1, seed=0)
+    obs, _ = env.reset(seed=0)
+    obs, rewards, *_ = env.step(env.action_space.sample())
+    assert env.observation_space.contains(obs) and rewards.shape == (env.num_envs,)
+
+
 def test_same_seed_same_episode_through_make():
     def first_grid(seed):
         return gymnasium.make("metta/NavigationSingle-v0", seed=seed).reset()[0]["grid"]
