@@ -86,3 +86,29 @@ def metta_inprocess(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPat
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 5 MB filesystem (tmpfs) at tmp_path/disk, for writes that run out of space. Needs
+    root (CI runs as root); skipped where mount is refused."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mount_point)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def fill_disk(mount_point: Path, leave_bytes: int) -> None:
+    """Fill the filesystem at `mount_point` until only `leave_bytes` are free."""
+    stat = os.statvfs(mount_point)
+    free = stat.f_bavail * stat.f_frsize
+    subprocess.run(
+        ["fallocate", "-l", str(max(free - leave_bytes, 4096)), str(mount_point / "filler")], check=True
+    )

@@ -8,14 +8,21 @@ naming the URI.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlparse
 
 from metta_core.errors import StorageError
+
+#: Bytes per read when streaming a file to or from storage.
+COPY_CHUNK = 1 << 20
 
 
 def is_s3(uri: str | Path) -> bool:
@@ -88,18 +95,48 @@ def write_bytes(uri: str | Path, data: bytes, content_type: str | None = None) -
         except Exception as err:
             raise _s3_error(uri, err) from None
         return
-    path = local_path(uri)
+    _write_local(uri, lambda out: out.write(data))
+
+
+def writable_target(uri: str | Path) -> tuple[Path, int | None]:
+    """(the file a local write to `uri` replaces, its permission bits or None when new): symlinks
+    resolved to their target; a directory or a read-only file is a `StorageError`."""
+    path = Path(os.path.realpath(local_path(uri)))
+    if path.is_dir():
+        raise StorageError(f"{uri}: cannot write (is a directory)")
+    if not path.exists():
+        return path, None
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise StorageError(f"{uri}: cannot write (the file is read-only)")
+    return path, mode
+
+
+def _write_local(uri: str, fill: Callable[[BinaryIO], object]) -> None:
+    """Replace the local file at `uri` with what `fill` writes, atomically (temp file + rename).
+
+    A symlink is followed (its target gets the new content, the link stays), an existing file
+    keeps its permission bits, a read-only file is refused, and the temp file is removed on every
+    failure path (a full disk must not keep a partial copy)."""
+    path, mode = writable_target(uri)
+    tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
-            tmp.write(data)
+            tmp_name = tmp.name
+            fill(tmp)
             tmp.flush()
             os.fsync(tmp.fileno())
-        # A temp file is created 0600; give the result the mode a plain open() would have.
-        os.chmod(tmp.name, 0o666 & ~_umask())
-        os.replace(tmp.name, path)
+        # A temp file is created 0600: keep the target's mode, or give a new file open()'s.
+        os.chmod(tmp_name, mode if mode is not None else 0o666 & ~_umask())
+        os.replace(tmp_name, path)
+        tmp_name = None
     except OSError as err:
-        raise StorageError(f"{uri}: cannot write ({err.strerror})") from None
+        raise StorageError(f"{uri}: cannot write ({err.strerror or err})") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
 
 
 def _umask() -> int:
@@ -108,8 +145,62 @@ def _umask() -> int:
     return mask
 
 
-def upload_file(path: Path, uri: str, content_type: str | None = None) -> None:
-    write_bytes(uri, Path(path).read_bytes(), content_type)
+class WriteConflict(StorageError):
+    """A conditional s3 write found the object changed (or created) since it was read."""
+
+
+def upload_file(
+    path: Path,
+    uri: str,
+    content_type: str | None = None,
+    if_match: str | None = None,
+    if_absent: bool = False,
+) -> None:
+    """Copy a local file to a URI, streaming (never the whole file in memory). For s3,
+    `if_match=<etag>` writes only over that version and `if_absent` only where no object is;
+    otherwise `WriteConflict`."""
+    uri = str(uri)
+    _check_scheme(uri)
+    if not is_s3(uri):
+        with open(path, "rb") as source:
+            _write_local(uri, lambda out: shutil.copyfileobj(source, out, COPY_CHUNK))
+        return
+    bucket, key = split_s3(uri)
+    extra = {"ContentType": content_type} if content_type else {}
+    client = _s3_client()
+    try:
+        if if_match is None and not if_absent:
+            client.upload_file(str(path), bucket, key, ExtraArgs=extra or None)  # managed, multipart
+            return
+        condition = {"IfMatch": if_match} if if_match is not None else {"IfNoneMatch": "*"}
+        with open(path, "rb") as body:
+            client.put_object(Bucket=bucket, Key=key, Body=body, **extra, **condition)
+    except Exception as err:
+        code = getattr(err, "response", {}).get("Error", {}).get("Code")
+        if code in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
+            raise WriteConflict(f"{uri}: changed by another writer") from None
+        raise _s3_error(uri, err) from None
+
+
+class ObjectMissing(StorageError):
+    """The s3 object does not exist."""
+
+
+def download_file(uri: str, path: Path) -> str:
+    """Stream an s3 object into the local file `path`; returns the ETag of the version read
+    (`ObjectMissing` when there is no such object)."""
+    bucket, key = split_s3(uri)
+    try:
+        response = _s3_client().get_object(Bucket=bucket, Key=key)
+        with open(path, "wb") as out:
+            shutil.copyfileobj(response["Body"], out, COPY_CHUNK)
+        return response["ETag"]
+    except OSError as err:
+        raise StorageError(f"{uri}: cannot copy to {path} ({err.strerror})") from None
+    except Exception as err:
+        if getattr(err, "response", {}).get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            raise ObjectMissing(f"{uri}: no such object") from None
+        raise _s3_error(uri, err) from None
 
 
 def list_uris(prefix: str | Path, suffix: str = "") -> list[str]:
@@ -152,8 +243,7 @@ def local_copy(uri: str | Path, suffix: str = "") -> Iterator[Path]:
             raise StorageError(f"{uri}: no such file")
         yield path
         return
-    data = read_bytes(uri)
     with tempfile.TemporaryDirectory(prefix="metta-") as tmp:
         path = Path(tmp) / (Path(split_s3(uri)[1]).name or f"object{suffix}")
-        path.write_bytes(data)
+        download_file(uri, path)
         yield path

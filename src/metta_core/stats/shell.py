@@ -146,10 +146,10 @@ def merge_into_uri(uri: str, sources: Sequence[str]) -> Path | None:
     """Merge `sources` into the database at `uri` (created if missing; s3 objects re-uploaded).
 
     Returns the local path written, or None for an s3 target."""
-    from metta_core.stats.merge import export_database, merge_databases
+    from metta_core.stats.merge import export_database, merge_databases, merge_shared
 
     if not storage.is_s3(uri):
-        return merge_databases(list(sources), storage.local_path(uri))
+        return merge_shared(list(sources), storage.local_path(uri))
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="metta-merge-") as tmp:
