@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from metta_core.rl.run_files import TrainLog, write_config
+from metta_core import storage
+from metta_core.rl.run_files import TrainLog, prune_metrics, write_config
 from metta_core.rl.settings import TrainSettings
 from metta_core.rl.tracking import Tracker
 
@@ -26,6 +27,8 @@ class RunOutputs:
     stats_db: StatsDB | None = None
     #: Id of the stats DB's `train` simulation row that training's episodes belong to.
     stats_sim_id: str | None = None
+    #: An s3:// `stats.db_uri`: training writes the run's local DB and merges it there on close.
+    stats_export_uri: str | None = None
 
     @classmethod
     def silent(cls) -> RunOutputs:
@@ -33,16 +36,25 @@ class RunOutputs:
         return cls(log=TrainLog(None, None))
 
     @classmethod
-    def open(cls, settings: TrainSettings, run_name: str, run_dir: Path) -> RunOutputs:
-        """Create the run directory, write its config, open its log, tracker and stats DB."""
+    def open(
+        cls, settings: TrainSettings, run_name: str, run_dir: Path, resume_epoch: int | None = None
+    ) -> RunOutputs:
+        """Open the run's stats DB and tracker, then (only once those worked, so a failed start
+        leaves an existing run as it was) write its config and open its log. A resumed run's
+        `metrics.jsonl` loses the lines of epochs after `resume_epoch`, which it trains again."""
         settings_data = settings.model_dump(mode="json")
         settings_data.update(run=run_name, run_dir=str(run_dir))
         run_dir.mkdir(parents=True, exist_ok=True)
-        write_config(run_dir, settings_data)
-        outputs = cls(log=TrainLog(run_dir / "train.log", run_dir / "metrics.jsonl"))
+        outputs = cls(log=TrainLog(None, None))
         try:
-            outputs.tracker = Tracker(settings.wandb, run_name, run_dir, settings_data)
             outputs.stats_db, outputs.stats_sim_id = _open_stats(settings, run_dir, run_name)
+            if storage.is_s3(settings.stats.db_uri or ""):
+                outputs.stats_export_uri = settings.stats.db_uri
+            outputs.tracker = Tracker(settings.wandb, run_name, run_dir, settings_data)
+            write_config(run_dir, settings_data)
+            if resume_epoch is not None:
+                prune_metrics(run_dir / "metrics.jsonl", resume_epoch)
+            outputs.log = TrainLog(run_dir / "train.log", run_dir / "metrics.jsonl")
         except BaseException:
             outputs.close()
             raise
@@ -54,6 +66,11 @@ class RunOutputs:
             self.tracker.finish()
         if self.stats_db is not None:
             self.stats_db.close()
+            if self.stats_export_uri is not None:
+                from metta_core.stats.merge import export_database
+
+                export_database(self.stats_db.path, self.stats_export_uri)
+            self.stats_db = None
 
     def __enter__(self) -> RunOutputs:
         return self
@@ -66,7 +83,9 @@ def _open_stats(settings: TrainSettings, run_dir: Path, run_name: str) -> tuple[
     """The run's DuckDB stats file and the id of its training 'simulation' row."""
     from metta_core.stats.db import StatsDB
 
-    path = settings.stats.db_uri or str(run_dir / "stats.duckdb")
+    # An s3 database cannot be written row by row: the run's local file is merged into it on close.
+    local = settings.stats.db_uri is None or storage.is_s3(settings.stats.db_uri)
+    path = str(run_dir / "stats.duckdb") if local else str(storage.local_path(settings.stats.db_uri))
     database = StatsDB(path)
     sim_id = database.add_simulation(
         name="train",

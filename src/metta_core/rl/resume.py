@@ -15,7 +15,7 @@ import torch
 from metta_core.errors import ConfigError, PolicyError
 from metta_core.policy.checkpoint import Checkpoint, load_checkpoint
 from metta_core.policy.network import PolicySpec
-from metta_core.rl.run_files import latest_checkpoint
+from metta_core.rl.run_files import checkpoints_newest_first
 from metta_core.rl.session import TrainingSession
 from metta_core.rl.settings import TrainSettings
 
@@ -26,6 +26,8 @@ class ResumePoint:
 
     uri: str
     checkpoint: Checkpoint
+    #: Newer checkpoints that could not be read, with why (the run continues from an older one).
+    skipped: tuple[str, ...] = ()
 
     @property
     def epoch(self) -> int:
@@ -33,13 +35,25 @@ class ResumePoint:
 
 
 def find_resume_point(settings: TrainSettings, run_dir: Path) -> ResumePoint | None:
-    """The run's latest checkpoint, refused when it was trained with another network."""
-    path = latest_checkpoint(run_dir)
-    if path is None:
+    """The run's newest readable checkpoint (damaged newer ones are skipped and named), refused
+    when it was trained with another network."""
+    paths = checkpoints_newest_first(run_dir)
+    if not paths:
         if settings.resume:
             raise ConfigError(f"resume: run directory {run_dir} has no checkpoint to continue from")
         return None
-    point = ResumePoint(str(path), load_checkpoint(str(path)))
+    point, skipped = None, []
+    for path in paths:
+        try:
+            point = ResumePoint(str(path), load_checkpoint(str(path)), tuple(skipped))
+            break
+        except PolicyError as err:
+            skipped.append(str(err))
+    if point is None:
+        raise PolicyError(
+            f"{run_dir}: no readable checkpoint ({len(paths)} damaged, newest: {skipped[0]}); delete the"
+            " damaged files or train under another --run"
+        )
     saved = point.checkpoint.agent.model_dump(exclude={"name"})
     wanted = settings.agent.model_dump(exclude={"name"})
     changed = [key for key in wanted if saved.get(key) != wanted[key]]

@@ -27,13 +27,39 @@ def checkpoint_path(run_dir: Path, epoch: int) -> Path:
     return run_dir / CHECKPOINT_DIR / f"epoch_{epoch:06d}.pt"
 
 
-def latest_checkpoint(run_dir: Path) -> Path | None:
-    """The highest-epoch checkpoint of a run; temp files of interrupted writes are ignored."""
+def checkpoints_newest_first(run_dir: Path) -> list[Path]:
+    """A run's checkpoints, highest epoch first; temp files of interrupted writes are ignored."""
     directory = run_dir / CHECKPOINT_DIR
     if not directory.is_dir():
-        return None
-    found = sorted(p for p in directory.glob("epoch_*.pt") if p.is_file())
-    return found[-1] if found else None
+        return []
+    return sorted((p for p in directory.glob("epoch_*.pt") if p.is_file()), reverse=True)
+
+
+def latest_checkpoint(run_dir: Path) -> Path | None:
+    """The highest-epoch checkpoint of a run."""
+    found = checkpoints_newest_first(run_dir)
+    return found[0] if found else None
+
+
+def prune_metrics(path: Path, last_epoch: int) -> int:
+    """Drop the `metrics.jsonl` lines of epochs after `last_epoch` (work a resumed run redoes, so
+    the curve has each epoch once) and any partial line a kill left; returns how many went."""
+    if not path.exists():
+        return 0
+    kept, dropped = [], 0
+    for line in path.read_text(errors="replace").splitlines():
+        try:
+            epoch = int(json.loads(line).get("epoch", 0))
+        except (ValueError, AttributeError, TypeError):
+            dropped += 1
+            continue
+        if epoch > last_epoch:
+            dropped += 1
+        else:
+            kept.append(line + "\n")
+    if dropped:
+        storage.write_bytes(path, "".join(kept).encode())
+    return dropped
 
 
 def most_recent_run(data_dir: Path) -> Path | None:
