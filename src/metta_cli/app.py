@@ -81,7 +81,9 @@ _register()
 
 def main() -> None:
     from metta_core.errors import MettaError
+    from metta_core.interrupts import handle_termination_like_ctrl_c
 
+    handle_termination_like_ctrl_c()
     try:
         app()
     except MettaError as err:

@@ -112,6 +112,35 @@ def writable_target(uri: str | Path) -> tuple[Path, int | None]:
     return path, mode
 
 
+def check_writable(uri: str | Path, directory: bool = False) -> None:
+    """Refuse, before any work, an output that could not be written later: a read-only file, a
+    directory in the way (or a file where a `directory` should be), a parent that cannot be
+    created or written, an s3 bucket that does not exist or cannot be reached."""
+    uri = str(uri)
+    _check_scheme(uri)
+    if is_s3(uri):
+        bucket, _ = split_s3(uri)
+        try:
+            _s3_client().head_bucket(Bucket=bucket)
+        except Exception as err:
+            message = getattr(err, "response", {}).get("Error", {}).get("Message") or str(err)
+            raise StorageError(f"{uri}: cannot write (bucket {bucket}: {message})") from None
+        return
+    if directory:
+        path = Path(os.path.realpath(local_path(uri)))
+        if path.exists() and not path.is_dir():
+            raise StorageError(f"{uri}: cannot write (not a directory)")
+    else:
+        path, _ = writable_target(uri)
+    parent = path if directory and path.exists() else path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise StorageError(f"{uri}: cannot write ({parent} is not a directory)")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StorageError(f"{uri}: cannot write ({parent} is not writable)")
+
+
 def _write_local(uri: str, fill: Callable[[BinaryIO], object]) -> None:
     """Replace the local file at `uri` with what `fill` writes, atomically (temp file + rename).
 

@@ -97,6 +97,16 @@ def test_sigterm_finishes_the_step_saves_and_stops(settings_for):
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the trainer's handler is removed again
 
 
+def test_sighup_stops_training_like_sigterm_and_a_second_one_does_not_kill(settings_for):
+    def send_sighup(progress):
+        if progress["epoch"] in (1, 2):  # twice: a supervisor signalling the group, then the process
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    result = train(settings_for("trainer.checkpoint_interval=100", total=100_000), on_progress=send_sighup)
+    assert result.stopped_by == "SIGHUP" and result.epochs < 5
+    assert "stopped by SIGHUP" in (result.run_dir / "train.log").read_text()
+
+
 def test_checkpoint_policy_acts_in_the_env_it_was_trained_on(settings_for):
     import numpy as np
 

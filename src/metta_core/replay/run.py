@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from metta_core import storage
 from metta_core.render.driver import open_driver
 from metta_core.replay.format import write_replay
 from metta_core.replay.recorder import load_replay
@@ -22,6 +23,7 @@ OnReady = Callable[[str], None]
 
 def record(settings: ReplaySettings) -> tuple[dict[str, Any], str]:
     """Run one episode of the settings' policy; write its replay; return (replay, where)."""
+    storage.check_writable(settings.output_uri())  # before the episode, not after
     driver = open_driver(settings.env, settings.policy, settings.seed, settings.device)
     replay = record_episode(driver, settings.num_steps(), settings.env.name)
     return replay, write_replay(replay, settings.output_uri())
@@ -43,10 +45,11 @@ def play(
     settings: PlaySettings, on_ready: OnReady | None = None, on_saved: Callable[[str], None] | None = None
 ) -> str:
     """Serve an interactive episode; save its replay when the episode ends and when serving stops
-    (Ctrl-C included), so no played step is lost. Returns where the replay went."""
+    (Ctrl-C, SIGTERM and SIGHUP included), so no played step is lost. Returns where the replay went."""
+    output = settings.output_uri()
+    storage.check_writable(output)  # a game that cannot be saved is refused before it is played
     driver = open_driver(settings.env, settings.policy, settings.seed, settings.device)
     session = PlaySession(driver, settings.num_steps(), settings.env.name)
-    output = settings.output_uri()
 
     def save() -> None:
         where = str(session.save(output))

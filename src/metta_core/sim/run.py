@@ -64,8 +64,11 @@ def run_sim(
     """Evaluate every checkpoint chosen from every policy URI of `settings` on its suite."""
     if not settings.policies:
         raise ConfigError("policies: give at least one --policy URI (or `random` / `simple`)")
-    if settings.stats_db_uri and not storage.is_s3(settings.stats_db_uri):
-        storage.local_path(settings.stats_db_uri)  # refuse an unusable URI before any work
+    # Refuse unusable outputs before any work: results that cannot be saved are lost results.
+    if settings.stats_db_uri:
+        storage.check_writable(settings.stats_db_uri)
+    if settings.replay_dir:
+        storage.check_writable(settings.replay_dir, directory=True)
     suite = load_suite(settings.suite)
     chosen = [
         (uri, resolve_policies(uri, settings.selector, settings.metric, settings.top_k))

@@ -9,6 +9,7 @@ sweep loop (`lifecycle`) records what these functions return.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -60,6 +61,27 @@ class TrialSpec:
 RunTrial = Callable[[TrialSpec], Observation]
 
 
+#: Seconds a stopped trial's `metta train` gets to save its checkpoint before it is killed.
+CHILD_STOP_GRACE_S = 60.0
+
+
+def run_child(command: list[str], log) -> int:
+    """Run `command` to its end. If this process is interrupted (Ctrl-C, SIGTERM, SIGHUP) the child
+    gets SIGTERM, so it saves and stops rather than living on as an orphan; then the interrupt
+    goes on."""
+    child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    try:
+        return child.wait()
+    except BaseException:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(timeout=CHILD_STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+
+
 def train_and_evaluate(spec: TrialSpec) -> Observation:
     """The real trial: `metta train` with the suggested overrides, then the sweep's suite."""
     spec.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +90,7 @@ def train_and_evaluate(spec: TrialSpec) -> Observation:
     with spec.log_path.open("w") as log:
         log.write("$ metta train " + " ".join(spec.train_overrides()) + "\n")
         log.flush()
-        code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()).returncode
+        code = run_child(command, log)
     wall_time_s = time.monotonic() - started
     if code != 0:
         raise TrialFailed(f"trial {spec.run}: metta train exited with code {code} (log: {spec.log_path})")
