@@ -81,11 +81,11 @@ _register()
 
 def main() -> None:
     from metta_core.errors import MettaError
-    from metta_core.interrupts import handle_termination_like_ctrl_c
+    from metta_core.interrupts import termination_like_ctrl_c
 
-    handle_termination_like_ctrl_c()
     try:
-        app()
+        with termination_like_ctrl_c():
+            app()
     except MettaError as err:
         problems = getattr(err, "problems", None) or [str(err)]
         for problem in problems:

@@ -19,13 +19,15 @@ def command(
     ] = None,
 ) -> None:
     """Write <file: path>...</file> blocks for every matching file, skipping binary, hidden and ignored files."""
+    from metta_core import storage
     from metta_core.dump_src import DEFAULT_EXTENSIONS, dump_sources
 
     wanted = [e for item in (extensions or []) for e in item.split()] or list(DEFAULT_EXTENSIONS)
+    if output is not None:
+        storage.check_writable(output)  # a directory or read-only file is refused before reading
     blocks = dump_sources(paths, wanted)
     if output is None:
         for block in blocks:
             typer.echo(block, nl=False)
     else:
-        with output.open("w") as handle:
-            handle.writelines(blocks)
+        storage.write_bytes(output, "".join(blocks).encode())

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Seeds reach numpy's SeedSequence (non-negative only) and torch.manual_seed (below 2**64):
+#: the schema accepts exactly the seeds that run.
+SEED_MAX = 2**63 - 1
+Seed = Annotated[int, Field(ge=0, le=SEED_MAX)]
+
+
+def _known_device(value: str) -> str:
+    if value not in ("cpu", "cuda", "auto") and not value.startswith("cuda:"):
+        raise ValueError("device must be cpu, cuda, cuda:N or auto")
+    if value.startswith("cuda:") and not value[5:].isdigit():
+        raise ValueError("device must be cpu, cuda, cuda:N or auto")
+    return value
+
+
+#: A torch device name as users write it (availability is checked where the device is opened).
+Device = Annotated[str, AfterValidator(_known_device)]
 
 
 class Section(BaseModel):
     """A part of a command's settings (env, agent, trainer, ...). Unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # allow_inf_nan=False: an infinite learning rate or a NaN coefficient would only fail later.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class CommandSettings(BaseSettings):
@@ -22,7 +40,11 @@ class CommandSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(
-        env_prefix="METTA_", env_nested_delimiter="__", extra="forbid", validate_assignment=True
+        env_prefix="METTA_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_assignment=True,
+        allow_inf_nan=False,
     )
     preset_sections: ClassVar[dict[str, str]] = {}
     default_presets: ClassVar[dict[str, str]] = {}

@@ -34,7 +34,7 @@ def parse_value(text: str) -> Any:
         return ""
     try:
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return text
     # YAML 1.1 reads `3e-4` as a string; a float is what every user means.
     if isinstance(value, str) and _FLOAT.match(value):

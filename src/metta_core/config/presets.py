@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from metta_core.errors import ConfigError
 
 PRESETS_DIR = Path(__file__).resolve().parent.parent / "presets"
@@ -23,19 +21,16 @@ def preset_names(section: str) -> list[str]:
 
 def read_yaml_file(path: Path | str, what: str = "config file") -> Any:
     """Read a YAML file, turning every failure into one line that names the file."""
+    from metta_core.config.yaml_text import parse_yaml
+
     path = Path(path)
     try:
-        text = path.read_text()
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{what} {path}: no such file") from None
     except OSError as err:
         raise ConfigError(f"{what} {path}: cannot read ({err.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{what} {path}:{where} invalid YAML ({getattr(err, 'problem', err)})") from None
+    return parse_yaml(raw, f"{what} {path}")
 
 
 def preset_path(section: str, name: str, field: str | None = None) -> Path:

@@ -92,6 +92,10 @@ class GridSnapshot:
     agents: list[dict] = field(default_factory=list)
 
 
+#: The most observation memory one VecEnv may ask for: far above any sane num_envs, far below
+#: what would make numpy's allocation fail with a MemoryError half way through set-up.
+MAX_OBS_BYTES = 64 * 2**30
+
 #: The seed stream of the map pool (no env has this index).
 POOL_STREAM = 0xFFFFFFFF
 
@@ -133,6 +137,12 @@ class VecEnv:
         self.rules = build_rules(game)
         self.action_max_args = self.rules.action_max_args.copy()
 
+        if self.total_agents * int(np.prod(self.obs_shape)) > MAX_OBS_BYTES:
+            raise ConfigError(
+                f"num_envs: {num_envs} envs of {self.num_agents} agents need"
+                f" {self.total_agents * int(np.prod(self.obs_shape)) / 2**30:.0f} GiB of observations"
+                f" (more than the {MAX_OBS_BYTES / 2**30:.0f} GiB one VecEnv may use)"
+            )
         self.obs = np.zeros((self.total_agents, *self.obs_shape), dtype=np.uint8)
         self._obs_flat = self.obs.reshape(self.total_agents, -1)  # the kernel's view of `obs`
         self.global_obs = np.zeros((self.total_agents, NUM_GLOBAL), dtype=np.float32)
@@ -148,7 +158,13 @@ class VecEnv:
         self._episodes: list[EpisodeStats] = []
         self._state = None
         self._rule_arrays = tuple(self.rules)
-        self._seed_episodes(seed)
+        try:
+            self._seed_episodes(seed)  # allocates the state arrays
+        except MemoryError as err:
+            raise ConfigError(
+                f"num_envs: {num_envs} envs of {self.num_agents} agents need more memory than this machine"
+                f" can allocate ({str(err).splitlines()[0]})"
+            ) from None
         self._set_threads()
 
     # ---- maps and seeds -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, RootModel, field_validator, model_validator
 
-from metta_core.config.base import Section
+from metta_core.config.base import Section, Seed
 from metta_core.env.table import OBJECT_NAMES, TEAM_CHARS
 
 #: Team names of the `agents` mapping; `agent` means team 0 (written `@`).
@@ -47,7 +47,7 @@ class BuilderBase(Section):
     agents: int | dict[str, int] = Field(
         1, description="Agents to place: a count (written `@`) or team name -> count (`team_1`..`team_4`)."
     )
-    seed: int | None = Field(
+    seed: Seed | None = Field(
         None, description="Fix the map: build from this seed instead of the caller's generator."
     )
     validate_reachability: bool = Field(

@@ -11,7 +11,6 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from metta_core import storage
@@ -34,13 +33,9 @@ def split_overrides(overrides: str | list[str] | None) -> list[str]:
 
 
 def read_config_data(uri: str, what: str = "map config") -> Any:
-    raw = storage.read_bytes(uri)
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{what} {uri}:{where} invalid YAML ({getattr(err, 'problem', err)})") from None
+    from metta_core.config.yaml_text import parse_yaml
+
+    return parse_yaml(storage.read_bytes(uri), f"{what} {uri}")
 
 
 def _as_map_data(data: Any, uri: str) -> dict[str, Any]:

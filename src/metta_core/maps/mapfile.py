@@ -46,6 +46,12 @@ def split_rows(text: str | list[str]) -> list[str]:
 
 def parse_grid(text: str | list[str], source: str = "map") -> np.ndarray:
     """A canonical grid from rows of characters; ragged rows or unknown characters are errors."""
+    if (
+        not isinstance(text, str | list)
+        or isinstance(text, list)
+        and not all(isinstance(r, str) for r in text)
+    ):
+        raise MapError(f"{source}: `map:` must be a block of text rows, got {type(text).__name__}")
     rows = split_rows(text)
     if not rows:
         raise MapError(f"{source}: the map is empty")
@@ -74,7 +80,7 @@ def parse_map_text(text: str, source: str) -> tuple[np.ndarray, dict[str, Any]]:
     data: Any = None
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         data = None  # plain text grids are often not YAML (`#` starts a comment, `:` a key)
     if isinstance(data, dict):
         if "map" not in data:

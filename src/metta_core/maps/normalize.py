@@ -102,7 +102,7 @@ def normalize_ascii_text(text: str, legacy_teams: bool = False) -> tuple[str, No
     data: Any = None
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         data = None
     if isinstance(data, dict) and isinstance(data.get("map"), str | list):
         result = normalize_rows(split_rows(data["map"]), legacy_teams)
@@ -150,10 +150,9 @@ def _normalize_patterns(node: Any, where: str, problems: list[str]) -> int:
 
 def normalize_scene_patterns(text: str, source: str) -> tuple[str, int]:
     """(the file with canonical patterns, how many patterns were found); MapError on bad input."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise MapError(f"{source}: invalid YAML ({getattr(err, 'problem', err)})") from None
+    from metta_core.config.yaml_text import parse_yaml
+
+    data = parse_yaml(text, source, MapError)
     problems: list[str] = []
     count = _normalize_patterns(data, "", problems)
     if problems:

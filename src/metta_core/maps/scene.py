@@ -13,7 +13,6 @@ import functools
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from metta_core import storage
 from metta_core.config.loader import validate_mapping
@@ -55,10 +54,9 @@ def load_scene(scene: SceneConfig | str) -> SceneConfig:
 
 @functools.lru_cache(maxsize=64)
 def _read_scene(uri: str) -> SceneConfig:
-    try:
-        data = yaml.safe_load(storage.read_bytes(uri))
-    except yaml.YAMLError as err:
-        raise MapError(f"scene file {uri}: invalid YAML ({getattr(err, 'problem', err)})") from None
+    from metta_core.config.yaml_text import parse_yaml
+
+    data = parse_yaml(storage.read_bytes(uri), f"scene file {uri}", MapError)
     return validate_mapping(SceneConfig, data, f"scene file {uri}")
 
 

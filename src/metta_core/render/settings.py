@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from metta_core.config.base import CommandSettings
+from metta_core.config.base import CommandSettings, Device, Seed
 from metta_core.env.config import EnvConfig
 
 
@@ -22,9 +22,9 @@ class WatchSettings(CommandSettings):
 
     env: EnvConfig = Field(description="The environment: a preset name (presets/env/) or its fields.")
     policy: str = Field("simple", description="random, simple (heuristic) or a policy URI.")
-    seed: int = Field(0, description="Seeds the env and the built-in policies: same seed, same episode.")
+    seed: Seed = Field(0, description="Seeds the env and the built-in policies: same seed, same episode.")
     steps: int | None = Field(None, ge=1, description="Steps to run; default: one episode (env max_steps).")
-    device: str = Field("cpu", description="Torch device for trained policies.")
+    device: Device = Field("cpu", description="Torch device for trained policies.")
     agents: int | None = Field(
         None, ge=1, le=4096, description="Agents in the env (sets env.game.num_agents and env.map.agents)."
     )

@@ -60,6 +60,6 @@ def play(
     try:
         server.run(on_ready, settings.exit_after)
     finally:
-        if not session.done:
+        if not session.done and server.url:  # it served: whatever was played is saved
             save()
     return output

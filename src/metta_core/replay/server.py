@@ -24,6 +24,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from metta_core.errors import ConfigError
 from metta_core.replay.format import encode_replay
 from metta_core.replay.session import MAX_MESSAGE_BYTES, PlaySession
 
@@ -159,11 +160,19 @@ class ViewerServer:
                 return
 
     def run(self, on_ready: Callable[[str], None] | None = None, exit_after: float | None = None) -> None:
-        """Serve in this thread until stopped; Ctrl-C ends it quietly."""
+        """Serve in this thread until stopped; Ctrl-C ends it quietly. A port or host it cannot
+        listen on is a ConfigError naming them."""
         try:
             asyncio.run(self.serve(on_ready, exit_after))
         except KeyboardInterrupt:
             return
+        except OSError as err:
+            if self.url:  # it was serving: not a listening problem
+                raise
+            reason = err.strerror or str(err)
+            raise ConfigError(
+                f"--host {self.host} --port {self.port}: cannot listen there ({reason})"
+            ) from None
 
     def stop(self) -> None:
         """Ask a running server to finish (safe from any thread)."""

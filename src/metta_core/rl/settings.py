@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from metta_core.config.base import CommandSettings, Section
+from metta_core.config.base import CommandSettings, Device, Section, Seed
 from metta_core.env.config import EnvConfig
 from metta_core.policy.config import AgentConfig
 
@@ -183,8 +183,8 @@ class TrainSettings(CommandSettings):
     )
     data_dir: Path = Field(Path("runs"), description="Where run directories go.")
     run_dir: Path | None = Field(None, description="The run's directory; null means data_dir/run.")
-    device: str = Field("cpu", description="cpu, cuda, cuda:N or auto.")
-    seed: int = Field(0, description="Seed of envs, network initialisation and action sampling.")
+    device: Device = Field("cpu", description="cpu, cuda, cuda:N or auto.")
+    seed: Seed = Field(0, description="Seed of envs, network initialisation and action sampling.")
     resume: bool = Field(
         False, description="Continue the run from its latest checkpoint (also happens when the run has one)."
     )
@@ -205,13 +205,6 @@ class TrainSettings(CommandSettings):
             return {"mode": mode}
         if value is False or value is None:
             return {"mode": "disabled"}
-        return value
-
-    @field_validator("device")
-    @classmethod
-    def _known_device(cls, value: str) -> str:
-        if value not in ("cpu", "cuda", "auto") and not value.startswith("cuda:"):
-            raise ValueError("device must be cpu, cuda, cuda:N or auto")
         return value
 
     @field_validator("run")

@@ -26,6 +26,11 @@ class Tracker:
         except ImportError:
             raise ConfigError("wandb.mode: wandb is not installed (pip install 'metta[wandb]')") from None
         self._wandb = wandb
+        if config.mode == "online" and not _has_api_key():
+            raise ConfigError(
+                "wandb.mode: online needs a wandb API key (run `wandb login` or set WANDB_API_KEY),"
+                " or use --wandb offline"
+            )
         self.run = wandb.init(
             project=config.project,
             entity=config.entity,
@@ -58,3 +63,18 @@ class Tracker:
         if self.run is not None:
             self.run.finish()
             self.run = None
+
+
+def _has_api_key() -> bool:
+    """Whether wandb has a key, from WANDB_API_KEY or `wandb login`'s ~/.netrc (no network used)."""
+    import netrc
+    import os
+    from urllib.parse import urlparse
+
+    if os.environ.get("WANDB_API_KEY"):
+        return True
+    host = urlparse(os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")).hostname or "api.wandb.ai"
+    try:
+        return netrc.netrc().authenticators(host) is not None
+    except (OSError, netrc.NetrcParseError):
+        return False

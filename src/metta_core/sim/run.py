@@ -64,6 +64,11 @@ def run_sim(
     """Evaluate every checkpoint chosen from every policy URI of `settings` on its suite."""
     if not settings.policies:
         raise ConfigError("policies: give at least one --policy URI (or `random` / `simple`)")
+    if settings.device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ConfigError(f"device: {settings.device} is not available on this machine (no CUDA)")
     # Refuse unusable outputs before any work: results that cannot be saved are lost results.
     if settings.stats_db_uri:
         storage.check_writable(settings.stats_db_uri)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from metta_core.config.base import CommandSettings, Section
+from metta_core.config.base import CommandSettings, Device, Section, Seed
 
 
 class SimulationConfig(Section):
@@ -30,7 +30,7 @@ class SimulationConfig(Section):
     )
     episodes: int = Field(8, ge=1, description="Episodes to run.")
     num_envs: int = Field(4, ge=1, description="Environments stepped together (batched in one VecEnv).")
-    seed: int = Field(0, ge=0, description="Seed of the VecEnv: fixes maps and the episode seeds.")
+    seed: Seed = Field(0, description="Seed of the VecEnv: fixes maps and the episode seeds.")
     opponents: list[str] = Field(
         default_factory=list,
         description="Policy URIs sharing the env: agents are split in equal blocks, the evaluated policy first.",
@@ -89,5 +89,5 @@ class SimSettings(CommandSettings):
     num_envs: int | None = Field(None, ge=1, description="Override every simulation's batch size.")
     stats_db_uri: str | None = Field(None, description="Export the merged stats DB here (path or s3://).")
     replay_dir: Path | None = Field(None, description="Write one replay per simulation and policy here.")
-    device: str = Field("cpu", description="Torch device of trained policies.")
-    seed: int = Field(0, ge=0, description="Seed of the actors' random choices.")
+    device: Device = Field("cpu", description="Torch device of trained policies.")
+    seed: Seed = Field(0, description="Seed of the actors' random choices.")

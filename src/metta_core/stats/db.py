@@ -208,11 +208,13 @@ class StatsDB:
         """Run one query; returns (column names, rows)."""
         import duckdb
 
+        if not sql.strip():
+            raise StorageError(f"{self.path}: the query is empty")
         try:
             cursor = self.con.execute(sql, params or [])
         except duckdb.Error as err:
             raise StorageError(f"{self.path}: query failed: {_first_line(err)}") from None
-        if cursor.description is None:
+        if cursor is None or cursor.description is None:
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from metta_core.config.base import Section
+from metta_core.config.base import Device, Section, Seed
 from metta_core.config.loader import validate_mapping
 from metta_core.config.overrides import parse_overrides, parse_value
 from metta_core.config.presets import PRESETS_DIR, preset_names, read_yaml_file
@@ -109,7 +109,7 @@ class SweepConfig(Section):
     startup_trials: int = Field(
         4, ge=1, description="Trials sampled around the centre before the sampler's model takes over."
     )
-    seed: int = Field(0, description="Seed of the sampler.")
+    seed: Seed = Field(0, description="Seed of the sampler.")
     suite: str = Field("navigation", description="The evaluation suite each trial's policy is scored on.")
     train_overrides: list[str] = Field(
         default_factory=list,
@@ -118,7 +118,7 @@ class SweepConfig(Section):
     eval_episodes: int | None = Field(
         None, gt=0, description="Episodes per simulation of the evaluation; null: the suite's own number."
     )
-    device: str = Field("cpu", description="Device of the evaluation after training.")
+    device: Device = Field("cpu", description="Device of the evaluation after training.")
     storage: str | None = Field(
         None,
         description="Optuna storage URL (sqlite:///..., postgresql://...); null: sqlite in the sweep's directory.",

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from metta_core.config.loader import validate_mapping
 from metta_core.config.presets import read_yaml_file
 from metta_core.errors import ConfigError, MettaError
 from metta_core.sweep.config import SweepConfig, load_sweep_config, nested_overrides
@@ -160,7 +161,9 @@ def open_sweep(
             raise SweepError(
                 f"sweep {name}: {path} not found (run `metta sweep init {name}` or pass --storage)"
             )
-        storage = SweepConfig.model_validate(read_yaml_file(path, "sweep file")).storage
+        storage = validate_mapping(
+            SweepConfig, read_yaml_file(path, "sweep file"), f"sweep file {path}"
+        ).storage
         if storage is None:
             raise SweepError(f"sweep {name}: {path} names no storage")
     study = load_sweep_study(name, storage, wait_s=wait_s)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import optuna
 from optuna.trial import FrozenTrial, Trial, TrialState
@@ -60,6 +61,21 @@ class Observation:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def shown_url(url: str) -> str:
+    """A storage URL fit for messages and logs: its password replaced by `***`."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 def open_storage(url: str) -> optuna.storages.RDBStorage:
     engine_kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
@@ -73,7 +89,11 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
                 grace_period=HEARTBEAT_GRACE_S,
             )
     except Exception as err:  # sqlalchemy raises many kinds for a bad URL or an unreachable server
-        raise SweepError(f"storage {url}: cannot open ({type(err).__name__}: {err})") from None
+        message = _first_line(err)
+        password = urlsplit(url).password
+        if password:
+            message = message.replace(password, "***")
+        raise SweepError(f"storage {shown_url(url)}: cannot open ({type(err).__name__}: {message})") from None
 
 
 def directions(config: SweepConfig) -> list[str]:
@@ -125,6 +145,10 @@ def load_sweep_study(name: str, storage_url: str, wait_s: float = 0.0, poll_s: f
                 return study
         except KeyError:
             pass
+        except Exception as err:  # a damaged database: optuna and sqlalchemy raise many kinds
+            raise SweepError(
+                f"storage {shown_url(storage_url)}: cannot read the sweep ({_first_line(err)})"
+            ) from None
         if time.monotonic() >= deadline:
             waited = f" after waiting {wait_s:g}s" if wait_s else ""
             raise SweepError(
