@@ -92,3 +92,34 @@ def test_corrupt_and_foreign_files_are_refused(tmp_path) -> None:
         read_replay(foreign)
     with pytest.raises(StorageError, match="no such file"):
         read_replay(tmp_path / "missing.json.gz")
+
+
+def _peak_rss_mb_of(code: str) -> tuple[float, str]:
+    import subprocess
+    import sys
+
+    script = f"import resource\n{code}\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    return float(done.stdout.strip().splitlines()[-1]), done.stdout
+
+
+@pytest.mark.parametrize("payload", ["zeros", "json_list"])
+def test_a_decompression_bomb_is_refused_without_inflating_it(tmp_path, payload):
+    """200 KB of gzip that inflates to a gigabyte: one clear error, and memory stays bounded."""
+    import gzip
+
+    bomb = tmp_path / "bomb.json.gz"
+    chunk = b"\0" * (1 << 20) if payload == "zeros" else b"0," * (1 << 19)
+    with gzip.open(bomb, "wb", compresslevel=9) as out:  # streamed: this process stays small too
+        out.write(b"" if payload == "zeros" else b"[")
+        for _ in range(1024):  # 1 GiB inflated
+            out.write(chunk)
+        out.write(b"" if payload == "zeros" else b"0]")
+    code = (
+        "from metta_core.replay.recorder import load_replay\n"
+        "from metta_core.errors import StorageError\n"
+        f"try:\n    load_replay({str(bomb)!r})\nexcept StorageError as err:\n    print(err)"
+    )
+    peak, printed = _peak_rss_mb_of(code)
+    assert "inflates to more than 64 MiB" in printed
+    assert peak < 400, f"peak RSS {peak:.0f} MB"

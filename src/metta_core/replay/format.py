@@ -103,15 +103,35 @@ def encode_replay(replay: dict[str, Any]) -> bytes:
     return gzip.compress(text.encode(), compresslevel=9, mtime=0)
 
 
+#: The most JSON a replay may hold once inflated: a 1000-step arena episode is ~1 MB; 64x that is a
+#: decompression bomb (200 KB of gzip can inflate to gigabytes before json.loads sees it).
+MAX_REPLAY_BYTES = 64 << 20
+
+
+def _inflate_bounded(data: bytes, source: str) -> bytes:
+    """gzip or zlib `data` inflated, refusing to produce more than MAX_REPLAY_BYTES."""
+    inflater = zlib.decompressobj(wbits=47)  # 32 + 15: a gzip or a zlib header, detected
+    out = inflater.decompress(data, MAX_REPLAY_BYTES + 1)
+    if len(out) > MAX_REPLAY_BYTES or inflater.unconsumed_tail:
+        raise StorageError(
+            f"{source}: not a readable replay (it inflates to more than {MAX_REPLAY_BYTES >> 20} MiB)"
+        )
+    if not inflater.eof:
+        raise StorageError(f"{source}: not a readable replay (corrupt compressed data: truncated)")
+    return out
+
+
 def decode_replay(data: bytes, source: str = "replay") -> dict[str, Any]:
     """Read gzip, zlib or plain JSON replay bytes; every failure names `source`."""
     try:
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        elif data[:1] == b"\x78":
-            data = zlib.decompress(data)
+        if data[:2] == b"\x1f\x8b" or data[:1] == b"\x78":
+            data = _inflate_bounded(data, source)
     except (OSError, EOFError, zlib.error) as err:
         raise StorageError(f"{source}: not a readable replay (corrupt compressed data: {err})") from None
+    if len(data) > MAX_REPLAY_BYTES:
+        raise StorageError(
+            f"{source}: not a readable replay (more than {MAX_REPLAY_BYTES >> 20} MiB of JSON)"
+        )
     try:
         replay = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:

@@ -27,6 +27,7 @@ from metta_core.sweep.study import (
     SweepError,
     ask,
     create_sweep_study,
+    fail_dead_trials,
     find_trial,
     heartbeat,
     load_sweep_study,
@@ -192,6 +193,7 @@ def run_sweep(
     while True:
         import optuna
 
+        fail_dead_trials(study)  # a crashed worker's trial frees its slot (it counts as failed)
         if len(taken_trials(study)) >= budget:
             return outcomes
         trial = ask(study)

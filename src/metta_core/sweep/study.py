@@ -11,6 +11,7 @@ nor evaluates.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import warnings
@@ -21,15 +22,25 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import optuna
+from optuna.storages._heartbeat import BaseHeartbeat
 from optuna.trial import FrozenTrial, Trial, TrialState
 
 from metta_core.errors import ConfigError, MettaError
 from metta_core.sweep.config import SweepConfig, value_to_override
 from metta_core.sweep.samplers import make_sampler
 
-#: Seconds between a running trial's heartbeats, and after which a silent trial counts as dead.
+#: Seconds between a running trial's heartbeats, and after which a silent trial counts as dead
+#: (METTA_SWEEP_HEARTBEAT_GRACE_S overrides the grace, e.g. for a cluster that restarts fast).
 HEARTBEAT_INTERVAL_S = 30
 HEARTBEAT_GRACE_S = 300
+
+
+def heartbeat_timing() -> tuple[int, int]:
+    """(interval, grace) in seconds; the interval is at most a third of the grace."""
+    grace = max(int(float(os.environ.get("METTA_SWEEP_HEARTBEAT_GRACE_S", HEARTBEAT_GRACE_S))), 1)
+    return max(min(HEARTBEAT_INTERVAL_S, grace // 3), 1), grace
+
+
 #: SQLite waits this long for a lock before giving up: workers write briefly but at once.
 SQLITE_LOCK_TIMEOUT_S = 120
 
@@ -85,8 +96,8 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
             return optuna.storages.RDBStorage(
                 url,
                 engine_kwargs=engine_kwargs,
-                heartbeat_interval=HEARTBEAT_INTERVAL_S,
-                grace_period=HEARTBEAT_GRACE_S,
+                heartbeat_interval=heartbeat_timing()[0],
+                grace_period=heartbeat_timing()[1],
             )
     except Exception as err:  # sqlalchemy raises many kinds for a bad URL or an unreachable server
         message = _first_line(err)
@@ -204,8 +215,15 @@ def ask(study: optuna.Study) -> Trial:
         return study.ask()
 
 
+def fail_dead_trials(study: optuna.Study) -> None:
+    """Mark FAIL the running trials whose worker stopped beating more than the grace ago."""
+    with _quiet_heartbeats():
+        optuna.storages.fail_stale_trials(study)
+
+
 def taken_trials(study: optuna.Study) -> list[FrozenTrial]:
-    """Trials that use up the sweep's budget: running, finished or failed (not waiting ones)."""
+    """Trials that use up the sweep's budget: running, finished or failed (not waiting ones).
+    A dead worker's trial counts as failed once `fail_dead_trials` has seen it."""
     states = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.FAIL)
     return sorted(study.get_trials(deepcopy=False, states=states), key=lambda t: t.number)
 
@@ -213,10 +231,12 @@ def taken_trials(study: optuna.Study) -> list[FrozenTrial]:
 @contextmanager
 def heartbeat(study: optuna.Study, trial: Trial) -> Iterator[None]:
     """Record the trial's heartbeat while it runs, so a crashed worker's trial is failed by others."""
+    # The study's storage is Optuna's cache around the RDB storage; both speak BaseHeartbeat.
     storage = study._storage
-    if not isinstance(storage, optuna.storages.RDBStorage):
+    if not isinstance(storage, BaseHeartbeat) or not storage.get_heartbeat_interval():
         yield
         return
+    interval = storage.get_heartbeat_interval()
     stop = threading.Event()
 
     def beat() -> None:
@@ -225,7 +245,7 @@ def heartbeat(study: optuna.Study, trial: Trial) -> Iterator[None]:
                 storage.record_heartbeat(trial._trial_id)
             except Exception:  # a missed beat is harmless; the next one retries
                 time.sleep(1)
-            stop.wait(HEARTBEAT_INTERVAL_S)
+            stop.wait(interval)
 
     thread = threading.Thread(target=beat, name=f"sweep-heartbeat-{trial.number}", daemon=True)
     thread.start()
