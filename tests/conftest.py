@@ -112,3 +112,48 @@ def fill_disk(mount_point: Path, leave_bytes: int) -> None:
     subprocess.run(
         ["fallocate", "-l", str(max(free - leave_bytes, 4096)), str(mount_point / "filler")], check=True
     )
+
+
+def _postgres_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server (initdb + pg_ctl, trust auth on 127.0.0.1) for one test; its URL
+    carries a password so tests can check it is never shown. Skipped without the binaries."""
+    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        pytest.skip("PostgreSQL is not installed (.ci/run installs it)")
+    import tempfile
+
+    # initdb refuses to run as root: the server runs as the `postgres` user where we are root,
+    # in a directory of its own (pytest's temp directories are closed to other users).
+    data = Path(tempfile.mkdtemp(prefix="metta-pg-"))
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(data, "postgres")
+    port = _free_port()
+    run = lambda *cmd: subprocess.run([*as_user, *cmd], capture_output=True, text=True, check=True)  # noqa: E731
+    run(initdb, "-D", str(data), "-U", "metta", "--auth=trust")
+    run(
+        pg_ctl,
+        "-D",
+        str(data),
+        "-l",
+        str(data / "log"),
+        "-w",
+        "-o",
+        f"-p {port} -h 127.0.0.1 -k {data}",
+        "start",
+    )
+    try:
+        yield f"postgresql://metta:s3cret-pw@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, check=False
+        )

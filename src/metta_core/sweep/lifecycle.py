@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,10 +34,12 @@ from metta_core.sweep.study import (
     load_sweep_study,
     overrides_of,
     record_details,
+    shown_url,
     study_config,
     suggest,
     taken_trials,
     values_of,
+    without_password,
 )
 from metta_core.sweep.trial import RunTrial, TrialSpec, evaluate_run, train_and_evaluate
 
@@ -130,9 +133,17 @@ def init_sweep(
         config = load_sweep_config(params)
         _check_setting_paths(config)
         storage = storage or config.storage or default_storage(sweep_dir)
-        config = config.model_copy(update={"storage": storage})
+        # What is stored (sweep.yaml, the study) never holds the password: later connections
+        # without --storage take it from PGPASSWORD / ~/.pgpass, as psycopg does.
+        config = config.model_copy(update={"storage": without_password(storage)})
+        fresh = not sweep_dir.exists()
         sweep_dir.mkdir(parents=True, exist_ok=True)
-        study, created = create_sweep_study(name, config, storage)
+        try:
+            study, created = create_sweep_study(name, config, storage)
+        except BaseException:
+            if fresh:  # a failed init leaves no sweep directory behind
+                shutil.rmtree(sweep_dir, ignore_errors=True)
+            raise
         config = study_config(study)
     centre = {path: parameter.centre() for path, parameter in config.parameters.items()}
     written = [
@@ -143,7 +154,7 @@ def init_sweep(
         )
         if _write_once(path, data)
     ]
-    return InitResult(sweep_dir, config.storage or storage, created, overrides_of(centre), written)
+    return InitResult(sweep_dir, shown_url(config.storage or storage), created, overrides_of(centre), written)
 
 
 def _check_sweep_name(name: str) -> None:
