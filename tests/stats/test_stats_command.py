@@ -99,3 +99,15 @@ def test_python_prompt_runs_statements_and_dot_commands(stats_file: Path) -> Non
     text = "\n".join(out)
     assert code == 0
     assert "agent_metrics" in text and "n\n6" in text and "episode_seed" in text and "Error:" in text
+
+
+def test_read_only_queries_can_neither_write_nor_read_other_files(
+    metta_inprocess, stats_file: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "copied.csv"
+    code, _, err = metta_inprocess("stats", str(stats_file), "-q", f"COPY (SELECT 1) TO '{target}'")
+    assert code == 2 and "disabled by configuration" in err and not target.exists()
+    code, out, err = metta_inprocess(
+        "stats", str(stats_file), "-q", "SELECT * FROM read_text('/etc/hostname')"
+    )
+    assert code == 2 and "disabled by configuration" in err

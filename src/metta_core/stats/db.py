@@ -52,7 +52,13 @@ class StatsDB:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            config = {} if read_only else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+            # Read-only use (queries, reports, `metta stats -q`) touches no other file: SQL such as
+            # COPY ... TO or read_text('/etc/...') is refused, so untrusted queries stay harmless.
+            config = (
+                {"enable_external_access": False}
+                if read_only
+                else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+            )
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as err:
             raise StorageError(
