@@ -179,13 +179,21 @@ def normalize_patterns(
 ) -> None:
     """Rewrite WFC/ConvChain patterns as same-width rows of canonical characters."""
     from metta_core import storage
+    from metta_core.errors import MapError
     from metta_core.maps.normalize import normalize_scene_patterns
 
-    normalized, count = normalize_scene_patterns(
-        storage.read_bytes(scene).decode("utf-8", "replace"), str(scene)
-    )
+    try:
+        text = storage.read_bytes(scene).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise MapError(f"{scene}: not UTF-8 text (byte {err.start})") from None
+    normalized, count = normalize_scene_patterns(text, str(scene))
     if in_place:
+        import yaml
+
+        if count == 0 or yaml.safe_load(normalized) == yaml.safe_load(text):
+            typer.echo(f"{scene}: {count} patterns, all canonical already; file left unchanged")
+            return
         storage.write_bytes(scene, normalized.encode())
-        typer.echo(f"normalized {count} patterns in {scene}")
+        typer.echo(f"normalized {count} patterns in {scene} (the file is re-written: comments are not kept)")
     else:
         typer.echo(normalized, nl=False)

@@ -68,3 +68,30 @@ def test_patterns_become_canonical_same_width_rows():
 def test_patterns_with_unmappable_characters_name_the_field():
     with pytest.raises(MapError, match=r"s.yaml: fill.pattern: cannot map 'Z'"):
         normalize_scene_patterns("fill:\n  builder: wfc\n  pattern: ['#Z#']\n", "s.yaml")
+
+
+def test_in_place_ascii_normalising_keeps_comments_and_the_rest_of_the_file(tmp_path):
+    from metta_testing import run_metta
+
+    path = tmp_path / "legacy_map.yaml"
+    path.write_text("# my map\nmap: |-\n  WWWWW\n  WA.aW\n  WWWWW\nmetadata: {x: 1}  # tail\n")
+    done = run_metta("map", "normalize-ascii", str(path), "--in-place")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text() == "# my map\nmap: |-\n  #####\n  #@._#\n  #####\nmetadata: {x: 1}  # tail\n"
+
+
+def test_in_place_pattern_normalising_with_nothing_to_change_leaves_the_bytes(tmp_path):
+    from metta_testing import run_metta
+
+    path = tmp_path / "scene.yaml"
+    original = (
+        b"# keep me\nfill: {builder: random, border_width: 0, objects: {}, agents: 0}  # note\nagents: 1\n"
+    )
+    path.write_bytes(original)
+    done = run_metta("map", "normalize-patterns", str(path), "--in-place")
+    assert done.returncode == 0 and "left unchanged" in done.stdout
+    assert path.read_bytes() == original
+    path.write_bytes(original + b"# caf\xe9 in latin-1\n")
+    done = run_metta("map", "normalize-patterns", str(path), "--in-place")
+    assert done.returncode == 2 and "not UTF-8" in done.stderr
+    assert path.read_bytes() == original + b"# caf\xe9 in latin-1\n"

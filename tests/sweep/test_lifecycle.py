@@ -186,8 +186,15 @@ def test_eval_records_the_observation_of_a_hand_trained_run(write_params, runs_d
         "trainer.update_epochs": 1,
     }
     assert recorded.user_attrs["run"] == "by_hand" and recorded.values == [0.75]
+    evaluated = []
+
+    def evaluate_again(run, config, metric):
+        evaluated.append(run)
+        return Observation(0.5)
+
     with pytest.raises(SweepError, match="already has an observation"):
-        eval_run("lr", "by_hand", runs_dir=runs_dir, evaluate=lambda run, config, metric: Observation(0.5))
+        eval_run("lr", "by_hand", runs_dir=runs_dir, evaluate=evaluate_again)
+    assert evaluated == []  # refused before the (minutes-long) evaluation, not after it
 
 
 def test_eval_of_a_missing_sweep_names_the_sweep_file(runs_dir):

@@ -106,13 +106,24 @@ def normalize_ascii_text(text: str, legacy_teams: bool = False) -> tuple[str, No
         data = None
     if isinstance(data, dict) and isinstance(data.get("map"), str | list):
         result = normalize_rows(split_rows(data["map"]), legacy_teams)
-        rest = {k: v for k, v in data.items() if k != "map"}
-        body = "map: |-\n" + "".join(f"  {row}\n" for row in result.rows)
-        if rest:
-            body += yaml.safe_dump(rest, sort_keys=False, allow_unicode=True)
-        return body, result
+        block = "map: |-\n" + "".join(f"  {row}\n" for row in result.rows)
+        return _replace_map_block(text, block), result
     result = normalize_rows(split_rows(text), legacy_teams)
     return result.text + "\n", result
+
+
+def _replace_map_block(text: str, block: str) -> str:
+    """`text` with its top-level `map:` entry (key and value, wherever they end) replaced by
+    `block`; every other line, comments included, stays byte for byte."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    for key, value in root.value:
+        if key.value == "map":
+            first = key.start_mark.line
+            # A block scalar ends at column 0 of the line after it; anything else ends mid-line.
+            last = value.end_mark.line if value.end_mark.column == 0 else value.end_mark.line + 1
+            lines = text.splitlines(keepends=True)
+            return "".join(lines[:first]) + block + "".join(lines[last:])
+    return block
 
 
 class _LiteralDumper(yaml.SafeDumper):

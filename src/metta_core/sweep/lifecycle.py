@@ -267,9 +267,13 @@ def eval_run(
 
     config, study = open_sweep(name, runs_dir=runs_dir, storage=storage)
     run_dir = runs_dir / run
+    trial = find_trial(study, run)
+    if trial is not None and trial.state == optuna.trial.TrialState.COMPLETE:  # before evaluating
+        raise SweepError(f"run {run}: trial {trial.number} of sweep {name} already has an observation")
+    params = trial.params if trial is not None else _params_of_run(run_dir, config)  # checks the run
     observation = (evaluate or _evaluate_default)(run_dir, config, metric)
     values = values_of(observation, config)
-    trial = find_trial(study, run)
+    trial = find_trial(study, run)  # again: a worker may have recorded it during the evaluation
     if trial is not None and trial.state == optuna.trial.TrialState.COMPLETE:
         raise SweepError(f"run {run}: trial {trial.number} of sweep {name} already has an observation")
     if trial is not None and trial.state == optuna.trial.TrialState.RUNNING:
@@ -277,7 +281,6 @@ def eval_run(
             study._storage.set_trial_user_attr(trial._trial_id, key, value)
         study.tell(trial.number, values)
         return TrialOutcome(trial.number, run, dict(trial.params), "complete", values=values)
-    params = trial.params if trial is not None else _params_of_run(run_dir, config)
     from metta_core.sweep.samplers import search_space
 
     distributions = search_space(config)
