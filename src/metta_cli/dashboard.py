@@ -12,8 +12,16 @@ import typer
 from metta_cli.common import console
 
 
-def _split(text: str | None) -> list[str] | None:
-    return [part.strip() for part in text.split(",") if part.strip()] if text else None
+def _split(text: str | None, option: str) -> list[str] | None:
+    """A comma-separated option's entries; given but empty (`''`, `',,,'`) is an error, not "all"."""
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        from metta_core.errors import ConfigError
+
+        raise ConfigError(f"{option} {text!r}: names nothing (give comma-separated names, or leave it out)")
+    return parts
 
 
 def command(
@@ -32,7 +40,7 @@ def command(
     """Write the dashboard JSON (policies x evals matrix with metadata) and an HTML heatmap next to it."""
     from metta_core.report.dashboard import dashboard
 
-    result = dashboard(stats_db_uri, output_path, _split(policies), _split(metrics))
+    result = dashboard(stats_db_uri, output_path, _split(policies, "--policies"), _split(metrics, "--metrics"))
     data = result.data
     console.print(f"dashboard of {len(data['policies'])} policies x {len(data['evals'])} evals")
     console.print(f"  wrote {result.json_uri}", highlight=False, soft_wrap=True)

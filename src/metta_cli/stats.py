@@ -23,9 +23,15 @@ def command(
     fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "table",
     merge: Annotated[
         list[str] | None,
-        typer.Option("--merge", "-m", help="Merge these stats databases into URI (repeatable), then exit."),
+        typer.Option(
+            "--merge",
+            "-m",
+            help="Merge these stats databases into URI (repeatable); then run --query, if given, and exit.",
+        ),
     ] = None,
-    write: Annotated[bool, typer.Option("--write", help="Open a local file writable in the shell.")] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="Open a local file writable (the shell, and --query).")
+    ] = False,
 ) -> None:
     """Open a stats database in the DuckDB shell (tables and example queries first), run one
     query with --query, or merge databases into it with --merge."""
@@ -34,13 +40,19 @@ def command(
 
     if fmt not in shell.FORMATS:
         raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(shell.FORMATS)})")
+    if write and uri.startswith("s3://"):
+        raise MettaError(
+            f"--write: {uri} is on s3, where the shell could only change a temporary copy; download it,"
+            " edit the local file, then `metta stats s3://... --merge FILE`"
+        )
     if merge:
         written = shell.merge_into_uri(uri, merge)
         err_console.print(f"merged {len(merge)} database(s) into {written or uri}")
-        return
+        if query is None:
+            return
     with shell.open_database(uri) as path:
-        if query is not None:
-            columns, rows = shell.run_query(path, query)
+        if query is not None:  # after a --merge, on the merged database
+            columns, rows = shell.run_query(path, query, read_only=not write)
             if fmt == "table":
                 _print_table(columns, rows)
             else:

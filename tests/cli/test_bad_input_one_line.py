@@ -133,3 +133,16 @@ def test_a_sweep_file_with_bad_values_is_a_clean_message(metta_inprocess, files:
     sweep_file.write_text(sweep_file.read_text().replace("trials: 1", "trials: -5"))
     code, _, err = metta_inprocess("sweep", "show", "s2")
     assert code == 2 and "sweep.yaml" in err and "trials" in err and "Traceback" not in err, err
+
+
+def test_stats_merge_then_query_and_write_query(metta_inprocess, files: Path):
+    from metta_core.stats.db import StatsDB
+
+    StatsDB(files / "more.duckdb").close()
+    code, out, err = metta_inprocess(
+        "stats", "s.duckdb", "--merge", "more.duckdb", "-q", "SELECT 41 + 1 AS n", "-f", "csv"
+    )
+    assert code == 0 and "merged 1 database(s)" in err and out.split() == ["n", "42"]
+    assert metta_inprocess("stats", "s.duckdb", "--write", "-q", "CREATE TABLE notes (x INT)")[0] == 0
+    code, out, _ = metta_inprocess("stats", "s.duckdb", "-q", "SELECT count(*) AS n FROM notes", "-f", "csv")
+    assert code == 0 and out.split() == ["n", "0"]

@@ -70,23 +70,43 @@ def merge(into: dict[str, Any], layer: dict[str, Any]) -> None:
             into[key] = value
 
 
-def _delete(data: dict[str, Any], sources: dict[Path_, str], path: Path_) -> None:
-    node = data
+def _delete(
+    data: dict[str, Any], sources: dict[Path_, str], path: Path_, model: type[BaseModel] | None = None
+) -> None:
+    """Remove `path` from `data`. A path that is neither set nor a field of `model` is a typo the
+    user must hear about (`~trainer.bogus`), not a silent no-op."""
+    node: Any = data
     for key in path[:-1]:
-        node = node.get(key)
-        if not isinstance(node, dict):
-            return
-    node.pop(path[-1], None)
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, dict) and path[-1] in node:
+        node.pop(path[-1])
+    elif model is not None and not _is_field_path(model, path):
+        raise ConfigError(f"~{'.'.join(path)}: no such key to delete")
     for leaf in [p for p in sources if p[: len(path)] == path]:
         del sources[leaf]
 
 
-def apply_overrides(data: dict[str, Any], texts: list[str]) -> dict[Path_, str]:
+def _is_field_path(model: type[BaseModel], path: Path_) -> bool:
+    """Whether `path` names a field of `model` (through nested models; free-form dicts accept any key)."""
+    current: type[BaseModel] | None = model
+    for key in path:
+        if current is None:
+            return True  # inside a dict-valued field: any key may exist
+        if key not in current.model_fields:
+            return False
+        current = _field_model(current, key)
+    return True
+
+
+def apply_overrides(
+    data: dict[str, Any], texts: list[str], model: type[BaseModel] | None = None
+) -> dict[Path_, str]:
     """Apply `key=value` / `~key` overrides to plain nested data in place; returns the source
-    label of every value they set (for error messages)."""
+    label of every value they set (for error messages). With `model`, deleting a key that is
+    neither set nor a field of it is an error."""
     layer = override_layer(texts)
     for path in layer.deletions:
-        _delete(data, {}, path)
+        _delete(data, {}, path, model)
     merge(data, layer.data)
     return layer.sources
 
@@ -225,7 +245,7 @@ def resolve(
     sources: dict[Path_, str] = {}
     for layer in [presets, *layers]:
         for path in layer.deletions:
-            _delete(merged, sources, path)
+            _delete(merged, sources, path, model)
         merge(merged, layer.data)
         sources.update(layer.sources)
 

@@ -306,7 +306,7 @@ def load_env_config(name_or_path: str, overrides: list[str] | tuple[str, ...] = 
         base.set(("name",), Path(stem).stem, label)
     merged: dict = {}
     merge(merged, base.data)
-    sources = apply_overrides(merged, list(overrides))
+    sources = apply_overrides(merged, list(overrides), EnvConfig)
     from pydantic import ValidationError
 
     try:

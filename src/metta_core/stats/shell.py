@@ -53,8 +53,15 @@ def overview(path: Path) -> tuple[list[tuple[str, int]], tuple[tuple[str, str], 
     return counts, EXAMPLE_QUERIES
 
 
-def run_query(path: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    with open_stats_db(path) as db:
+def run_query(path: Path, sql: str, read_only: bool = True) -> tuple[list[str], list[tuple]]:
+    """One query; `read_only=False` (`--write`) lets it change the database."""
+    if read_only:
+        with open_stats_db(path) as db:
+            return db.query(sql)
+    from metta_core.stats.db import StatsDB
+
+    open_stats_db(path).close()  # a foreign file is refused, not given a schema
+    with StatsDB(path) as db:
         return db.query(sql)
 
 
