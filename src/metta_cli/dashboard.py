@@ -40,7 +40,9 @@ def command(
     """Write the dashboard JSON (policies x evals matrix with metadata) and an HTML heatmap next to it."""
     from metta_core.report.dashboard import dashboard
 
-    result = dashboard(stats_db_uri, output_path, _split(policies, "--policies"), _split(metrics, "--metrics"))
+    result = dashboard(
+        stats_db_uri, output_path, _split(policies, "--policies"), _split(metrics, "--metrics")
+    )
     data = result.data
     console.print(f"dashboard of {len(data['policies'])} policies x {len(data['evals'])} evals")
     console.print(f"  wrote {result.json_uri}", highlight=False, soft_wrap=True)

@@ -21,6 +21,9 @@ from urllib.parse import urlparse
 
 from metta_core.errors import StorageError
 
+#: The largest file read whole into memory (maps, configs, replays, checkpoints are far smaller).
+MAX_READ_BYTES = 8 << 30
+
 #: Bytes per read when streaming a file to or from storage.
 COPY_CHUNK = 1 << 20
 
@@ -35,6 +38,7 @@ def local_path(uri: str | Path) -> Path:
     if text.startswith("file://"):
         return Path(urlparse(text).path)
     if "://" in text:
+        _check_scheme(text)  # http:// and friends: "unsupported URI scheme", not "not local"
         raise StorageError(f"{text}: not a local path")
     return Path(text).expanduser()
 
@@ -76,6 +80,11 @@ def read_bytes(uri: str | Path) -> bytes:
             raise _s3_error(uri, err) from None
     path = local_path(uri)
     try:
+        if path.exists() and not path.is_file() and not path.is_dir():
+            # /dev/zero, a FIFO, a socket: reading could never end (or never start).
+            raise StorageError(f"{uri}: not a regular file")
+        if path.is_file() and path.stat().st_size > MAX_READ_BYTES:
+            raise StorageError(f"{uri}: {path.stat().st_size >> 20} MiB is more than metta reads into memory")
         return path.read_bytes()
     except FileNotFoundError:
         raise StorageError(f"{uri}: no such file") from None

@@ -100,3 +100,27 @@ def test_an_s3_export_that_keeps_losing_the_race_says_so(tmp_path, episodes_fact
     monkeypatch.setattr(merge, "EXPORT_ATTEMPTS", 2)
     with pytest.raises(StorageError, match="other writers kept changing it"):
         merge.export_database(a, uri)
+
+
+def test_a_database_in_use_says_so_and_names_what_the_user_gave(tmp_path: Path, s3_bucket: str):
+    from metta_core import storage
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from metta_core.stats.db import StatsDB; db = StatsDB(sys.argv[1]);"
+         " print('open', flush=True); time.sleep(60)", str(tmp_path / "busy.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        holder.stdout.readline()
+        busy = run_metta("stats", str(tmp_path / "busy.duckdb"), "-q", "SELECT 1")
+        assert (
+            busy.returncode == 2
+            and "in use by another process" in busy.stderr
+            and f"PID {holder.pid}" in busy.stderr
+        )
+    finally:
+        holder.kill()
+    uri = f"s3://{s3_bucket}/evals/not_a_db.duckdb"
+    storage.write_bytes(uri, b"not a database")
+    bad = run_metta("stats", uri, "-q", "SELECT 1")
+    assert bad.returncode == 2 and uri in bad.stderr and "/tmp" not in bad.stderr

@@ -61,6 +61,11 @@ class StatsDB:
             )
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as err:
+            if "Conflicting lock" in str(err) or "Could not set lock" in str(err):
+                holder = str(err).split("Conflicting lock is held in", 1)[-1].split(". See also")[0].strip()
+                raise StorageError(
+                    f"{self.path}: in use by another process ({holder}); try again when it is done"
+                ) from None
             raise StorageError(
                 f"{self.path}: not a readable DuckDB stats database ({_first_line(err)})"
             ) from None

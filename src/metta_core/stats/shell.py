@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from metta_core import storage
-from metta_core.errors import MettaError
+from metta_core.errors import MettaError, StorageError
 from metta_core.stats.db import open_stats_db
 from metta_core.stats.schema import EXAMPLE_QUERIES
 
@@ -32,8 +32,14 @@ FORMATS = ("table", "csv", "json")
 def open_database(uri: str) -> Iterator[Path]:
     """A local path holding the stats database at `uri` (downloaded to a temp file for s3://)."""
     with storage.local_copy(uri, ".duckdb") as path:
-        open_stats_db(path).close()  # a clear error now beats a confusing one inside the shell
-        yield path
+        try:
+            open_stats_db(path).close()  # a clear error now beats a confusing one inside the shell
+            yield path
+        except StorageError as err:
+            if str(path) == uri or str(path) not in str(err):
+                raise
+            # Name what the user gave, never the temporary copy of an s3 object.
+            raise StorageError(str(err).replace(str(path), uri)) from None
 
 
 def find_duckdb_executable() -> str | None:
