@@ -55,6 +55,22 @@ CASES = {
         ["train", "--run", "w", "--wandb", "online"],
         "online needs a wandb API key",
     ),
+    "deleting an unknown key": (["config", "show", "train", "~trainer.bogus"], "~trainer.bogus: no such key"),
+    "deleting an unknown section": (["config", "show", "train", "~unknown"], "~unknown: no such key"),
+    "dashboard of no metrics": (
+        ["dashboard", "--stats-db-uri", "s.duckdb", "--metrics", ""],
+        "--metrics '': names nothing",
+    ),
+    "dashboard of no policies": (
+        ["dashboard", "--stats-db-uri", "s.duckdb", "--policies", ",,,"],
+        "--policies ',,,'",
+    ),
+    "writing an s3 database": (
+        ["stats", "s3://bucket/x.duckdb", "--write"],
+        "--write: s3://bucket/x.duckdb is on s3",
+    ),
+    "an endless device file": (["map", "normalize-ascii", "/dev/zero"], "/dev/zero: not a regular file"),
+    "an http uri": (["map", "view", "http://example.com/m.yaml"], "unsupported URI scheme 'http://'"),
 }
 
 
