@@ -52,11 +52,11 @@ def command(
             return
     with shell.open_database(uri) as path:
         if query is not None:  # after a --merge, on the merged database
-            columns, rows = shell.run_query(path, query, read_only=not write)
-            if fmt == "table":
-                _print_table(columns, rows)
-            else:
-                typer.echo(shell.format_rows(columns, rows, fmt), nl=fmt == "json")
+            with shell.streamed_query(path, query, read_only=not write) as (columns, batches):
+                if fmt == "table":
+                    _print_table(columns, batches)
+                else:  # streamed: a 100M-row result never sits in memory
+                    shell.write_rows(columns, batches, fmt, lambda text: typer.echo(text, nl=False))
             return
         tables, examples = shell.overview(path)
         console.print(f"[bold]{uri}[/bold]")
@@ -69,10 +69,25 @@ def command(
         raise typer.Exit(shell.open_shell(path, read_only=not write and not uri.startswith("s3://")))
 
 
-def _print_table(columns: list[str], rows: list[tuple]) -> None:
+#: Rows a --format table shows; more would not be read on a terminal (csv and json stream them all).
+TABLE_ROWS = 1000
+
+
+def _print_table(columns: list[str], batches) -> None:
     from rich.table import Table
 
     table = Table(*columns, show_edge=False)
-    for row in rows:
-        table.add_row(*("NULL" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    shown = 0
+    for rows in batches:
+        for row in rows:
+            if shown == TABLE_ROWS:
+                console.print(table)
+                err_console.print(
+                    f"showing the first {TABLE_ROWS} rows; --format csv or json prints them all"
+                )
+                return
+            table.add_row(
+                *("NULL" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v) for v in row)
+            )
+            shown += 1
     console.print(table)

@@ -111,3 +111,23 @@ def test_read_only_queries_can_neither_write_nor_read_other_files(
         "stats", str(stats_file), "-q", "SELECT * FROM read_text('/etc/hostname')"
     )
     assert code == 2 and "disabled by configuration" in err
+
+
+def test_a_huge_query_result_streams_in_bounded_memory(stats_file: Path) -> None:
+    """Five million rows as CSV: printed as they come, never held whole (old: all rows in a list)."""
+    import subprocess
+    import sys
+
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run([sys.executable, '-m', 'metta_cli', 'stats', sys.argv[1], '-q',"
+        " \"SELECT range AS i, 'some text' AS s FROM range(5000000)\", '-f', 'csv'], stdout=subprocess.PIPE)\n"
+        "lines = done.stdout.count(b'\\n')\n"
+        "print(done.returncode, lines, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, str(stats_file)], capture_output=True, text=True, check=True
+    )
+    code, lines, peak_mb = (int(v) for v in out.stdout.split())
+    assert code == 0 and lines == 5_000_001
+    assert peak_mb < 250, f"peak RSS {peak_mb} MB"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -228,6 +228,25 @@ class StatsDB:
         if cursor is None or cursor.description is None:
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
+
+    def stream(self, sql: str, batch_rows: int = 10_000) -> tuple[list[str], Iterator[list[tuple]]]:
+        """(column names, batches of rows): a large result is never held whole in memory."""
+        import duckdb
+
+        if not sql.strip():
+            raise StorageError(f"{self.path}: the query is empty")
+        try:
+            cursor = self.con.execute(sql)
+        except duckdb.Error as err:
+            raise StorageError(f"{self.path}: query failed: {_first_line(err)}") from None
+        if cursor is None or cursor.description is None:
+            return [], iter(())
+
+        def batches() -> Iterator[list[tuple]]:
+            while rows := cursor.fetchmany(batch_rows):
+                yield rows
+
+        return [d[0] for d in cursor.description], batches()
 
     def tables(self) -> list[str]:
         rows = self.con.execute(

@@ -14,7 +14,7 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -77,6 +77,47 @@ def _plain(value: Any) -> Any:
     if isinstance(value, int | float | str | bool) or value is None:
         return value
     return str(value)
+
+
+@contextmanager
+def streamed_query(
+    path: Path, sql: str, read_only: bool = True
+) -> Iterator[tuple[list[str], Iterator[list[tuple]]]]:
+    """(columns, batches of rows) of one query, streamed from the open database."""
+    from metta_core.stats.db import StatsDB
+
+    if not read_only:
+        open_stats_db(path).close()  # a foreign file is refused, not given a schema
+    with open_stats_db(path) if read_only else StatsDB(path) as db:
+        yield db.stream(sql)
+
+
+def write_rows(
+    columns: Sequence[str], batches: Iterable[list[tuple]], fmt: str, write: Callable[[str], object]
+) -> None:
+    """csv (with a header) or json (a list of objects) of a query result, batch by batch."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for rows in batches:
+            writer.writerows([[_plain(v) for v in row] for row in rows])
+            write(out.getvalue())
+            out.seek(0)
+            out.truncate()
+        write(out.getvalue())
+        return
+    if fmt == "json":
+        write("[")
+        first = True
+        for rows in batches:
+            for row in rows:
+                item = json.dumps({c: _plain(v) for c, v in zip(columns, row, strict=True)})
+                write(("\n  " if first else ",\n  ") + item)
+                first = False
+        write("\n]\n" if not first else "]\n")
+        return
+    raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(FORMATS)})")
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> str:
