@@ -143,3 +143,21 @@ def test_periodic_evaluation_stores_suite_scores_in_checkpoint_metadata(settings
     assert "score" in record.metadata["scores"]
     assert any(key.endswith("small_field") for key in record.metadata["scores"])
     assert "evaluation on" in (result.run_dir / "train.log").read_text()
+
+
+def test_every_segment_is_trained_on_when_the_minibatch_does_not_divide_the_rollout(
+    settings_for, monkeypatch
+):
+    from metta_core.rl.buffer import RolloutBuffer
+
+    seen: list[int] = []
+    minibatch = RolloutBuffer.minibatch
+
+    def record(self, indices):
+        seen.extend(indices.tolist())
+        return minibatch(self, indices)
+
+    monkeypatch.setattr(RolloutBuffer, "minibatch", record)
+    # 256 agent steps per rollout in BPTT segments of 8: 32 segments, minibatches of 3 segments.
+    train(settings_for("trainer.minibatch_size=24", total=256))
+    assert sorted(seen) == list(range(32))  # one epoch: each segment exactly once

@@ -35,8 +35,11 @@ def optimise(
         order = torch.randperm(buffer.num_segments, generator=generator, device=generator.device)
         epoch_kl = torch.zeros((), device=buffer.obs.device)
         epoch_steps = 0
-        for start in range(0, buffer.num_segments - segments_per_minibatch + 1, segments_per_minibatch):
-            batch = buffer.minibatch(order[start : start + segments_per_minibatch])
+        # Every segment is used each epoch: when the minibatch does not divide the rollout, the
+        # segments are spread over near-equal minibatches instead of dropping the remainder.
+        count = -(-buffer.num_segments // segments_per_minibatch)
+        for indices in torch.tensor_split(order, count):
+            batch = buffer.minibatch(indices)
             logits, values = model(batch.obs, batch.global_obs, batch.starts, batch.state)
             terms = ppo_loss(
                 logits.flatten(0, 1),
