@@ -17,6 +17,7 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "binary.yaml").write_bytes(bytes(range(128, 256)) * 16)
     (tmp_path / "deep.yaml").write_text("trainer: " + "[" * 5000 + "]" * 5000)
     (tmp_path / "five.yaml").write_text("map: 5\n")
+    (tmp_path / "huge.txt").write_text(("#" * 2000 + "\n") * 2000)
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "a.py").write_text("print(1)\n")
     (tmp_path / "out").mkdir()
@@ -70,6 +71,10 @@ CASES = {
         "--write: s3://bucket/x.duckdb is on s3",
     ),
     "an endless device file": (["map", "normalize-ascii", "/dev/zero"], "/dev/zero: not a regular file"),
+    "a map too large": (
+        ["map", "view", "huge.txt"],
+        "huge.txt: the map is 2000 x 2000; maps are at most 1024",
+    ),
     "an http uri": (["map", "view", "http://example.com/m.yaml"], "unsupported URI scheme 'http://'"),
 }
 

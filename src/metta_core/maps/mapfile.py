@@ -44,6 +44,10 @@ def split_rows(text: str | list[str]) -> list[str]:
     return rows
 
 
+#: The largest side of a map, as every builder's width/height allows.
+MAX_SIDE = 1024
+
+
 def parse_grid(text: str | list[str], source: str = "map") -> np.ndarray:
     """A canonical grid from rows of characters; ragged rows or unknown characters are errors."""
     if (
@@ -56,6 +60,8 @@ def parse_grid(text: str | list[str], source: str = "map") -> np.ndarray:
     if not rows:
         raise MapError(f"{source}: the map is empty")
     width = len(rows[0])
+    if len(rows) > MAX_SIDE or width > MAX_SIDE:
+        raise MapError(f"{source}: the map is {width} x {len(rows)}; maps are at most {MAX_SIDE} x {MAX_SIDE}")
     for number, row in enumerate(rows, start=1):
         if len(row) != width:
             raise MapError(f"{source}: row {number} has {len(row)} characters, row 1 has {width}")
