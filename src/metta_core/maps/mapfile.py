@@ -61,7 +61,9 @@ def parse_grid(text: str | list[str], source: str = "map") -> np.ndarray:
         raise MapError(f"{source}: the map is empty")
     width = len(rows[0])
     if len(rows) > MAX_SIDE or width > MAX_SIDE:
-        raise MapError(f"{source}: the map is {width} x {len(rows)}; maps are at most {MAX_SIDE} x {MAX_SIDE}")
+        raise MapError(
+            f"{source}: the map is {width} x {len(rows)}; maps are at most {MAX_SIDE} x {MAX_SIDE}"
+        )
     for number, row in enumerate(rows, start=1):
         if len(row) != width:
             raise MapError(f"{source}: row {number} has {len(row)} characters, row 1 has {width}")
