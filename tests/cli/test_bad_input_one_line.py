@@ -127,12 +127,16 @@ def test_a_viewer_port_in_use_is_one_line(metta_inprocess, files: Path):
     assert not (files / "p.json.gz").exists()
 
 
-def test_a_damaged_sweep_database_is_one_line_for_show_and_run(metta_inprocess, files: Path):
+def _init_sweep(metta_inprocess, files: Path, name: str) -> None:
     (files / "p.yaml").write_text(
         "metric: score\ntrials: 1\nsuite: navigation\n"
         "parameters: {trainer.learning_rate: {distribution: log_uniform, min: 0.0001, max: 0.01}}\n"
     )
-    assert metta_inprocess("sweep", "init", "s1", "--params", "p.yaml")[0] == 0
+    assert metta_inprocess("sweep", "init", name, "--params", "p.yaml")[0] == 0
+
+
+def test_a_damaged_sweep_database_is_one_line_for_show_and_run(metta_inprocess, files: Path):
+    _init_sweep(metta_inprocess, files, "s1")
     database = files / "runs" / "s1" / "optuna.db"
     with open(database, "r+b") as handle:
         handle.seek(0)
@@ -145,11 +149,7 @@ def test_a_damaged_sweep_database_is_one_line_for_show_and_run(metta_inprocess, 
 
 
 def test_a_sweep_file_with_bad_values_is_a_clean_message(metta_inprocess, files: Path):
-    (files / "p.yaml").write_text(
-        "metric: score\ntrials: 1\nsuite: navigation\n"
-        "parameters: {trainer.learning_rate: {distribution: log_uniform, min: 0.0001, max: 0.01}}\n"
-    )
-    assert metta_inprocess("sweep", "init", "s2", "--params", "p.yaml")[0] == 0
+    _init_sweep(metta_inprocess, files, "s2")
     sweep_file = files / "runs" / "s2" / "sweep.yaml"
     sweep_file.write_text(sweep_file.read_text().replace("trials: 1", "trials: -5"))
     code, _, err = metta_inprocess("sweep", "show", "s2")

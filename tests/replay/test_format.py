@@ -95,11 +95,19 @@ def test_corrupt_and_foreign_files_are_refused(tmp_path) -> None:
 
 
 def _peak_rss_mb_of(code: str) -> tuple[float, str]:
+    """Run `code` in a fresh Python and return (its peak RSS in MB, its output). The measured
+    process is started by a small wrapper: a child forked straight from pytest would report
+    pytest's own size as its peak."""
     import subprocess
     import sys
 
-    script = f"import resource\n{code}\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    wrapper = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run([sys.executable, '-c', sys.argv[1]], capture_output=True, text=True)\n"
+        "print(done.stdout)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", wrapper, code], capture_output=True, text=True, check=False)
     return float(done.stdout.strip().splitlines()[-1]), done.stdout
 
 

@@ -17,22 +17,17 @@ import yaml
 from metta_core.sweep.lifecycle import open_sweep
 from metta_testing import run_metta
 
+from .test_end_to_end import TINY
+
 GRACE_S = "4"
 
 PARAMS = {
-    "metric": "score",
+    **{key: TINY[key] for key in ("metric", "parameters")},
     "trials": 2,
     "suite": "tiny_suite.yaml",
-    "train_overrides": [
-        "trainer.total_agent_steps=8192",  # long enough to be killed mid-way, short for the rerun
-        "trainer.num_envs=1",
-        "trainer.batch_size=128",
-        "trainer.minibatch_size=64",
-        "trainer.update_epochs=1",
-        "agent.hidden_size=16",
-        "agent.lstm_size=16",
-    ],
-    "parameters": {"trainer.learning_rate": {"distribution": "log_uniform", "min": 1e-4, "max": 1e-2}},
+    # Long enough to be killed mid-way, short enough for the rerun.
+    "train_overrides": [o for o in TINY["train_overrides"] if "total_agent_steps" not in o]
+    + ["trainer.total_agent_steps=8192"],
 }
 SUITE = {
     "name": "tiny",
