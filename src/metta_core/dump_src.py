@@ -7,6 +7,7 @@ when the paths sit in a git work tree.
 
 from __future__ import annotations
 
+import errno
 import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -56,6 +57,13 @@ def iter_source_files(
     for given in paths:
         root = Path(given)
         if not root.exists():
+            try:
+                root.resolve(strict=True)
+            except RuntimeError:  # Python's "Symlink loop" (3.11 raises RuntimeError here)
+                raise MettaError(f"{root}: a symlink loop") from None
+            except OSError as err:
+                if err.errno == errno.ELOOP:
+                    raise MettaError(f"{root}: a symlink loop") from None
             raise MettaError(f"{root}: no such file or directory")
         candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         candidates = [p for p in candidates if p.suffix in wanted and (p == root or not _is_hidden(p, root))]

@@ -43,3 +43,10 @@ def test_missing_path_is_a_user_error(tmp_path):
     result = runner.invoke(app, ["dump-src", str(tmp_path / "nope")])
     assert result.exit_code != 0
     assert "no such file or directory" in str(result.exception)
+
+
+def test_a_symlink_loop_is_named_as_one(metta_inprocess, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    code, _, err = metta_inprocess("dump-src", "loop")
+    assert code == 2 and "loop: a symlink loop" in err

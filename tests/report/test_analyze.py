@@ -79,7 +79,31 @@ def test_analyze_errors_are_one_line(metta_inprocess, run_stats: Path, tmp_path:
         (["--policy", "navrun", "--stats-db-uri", str(tmp_path / "nope.duckdb")], "nope.duckdb"),
         (["--policy", "navrun", "--stats-db-uri", str(empty)], "no evaluations"),
         (["--policy", "ghost", "--stats-db-uri", str(run_stats)], "ghost"),
+        (
+            [
+                "--policy",
+                "navrun",
+                "--stats-db-uri",
+                str(run_stats),
+                "--selector",
+                "top",
+                "--metric",
+                "nosuch",
+            ],
+            "metric nosuch: no evaluated checkpoint has it",
+        ),
     ]
+    (tmp_path / "a_file").write_text("x")
+    code, _, err = metta_inprocess(
+        "analyze",
+        "--policy",
+        "navrun",
+        "--stats-db-uri",
+        str(run_stats),
+        "--output-path",
+        str(tmp_path / "a_file"),
+    )
+    assert code == 2 and "a_file: cannot write (not a directory)" in err
     for args, expected in cases:
         code, out, err = metta_inprocess("analyze", *args, "--output-path", str(tmp_path / "o"))
         assert code == 2, err

@@ -228,6 +228,7 @@ def analyze(
 
     `selector` picks the analysed checkpoint among the policy's evaluated ones: `latest` (highest
     epoch) or `top` (best mean `metric` over all evals)."""
+    storage.check_writable(output_path, directory=True)  # before reading anything
     with open_database(stats_db_uri) as path, open_stats_db(path) as db:
         policies = select_policies(db, [policy])
         table = EpisodeTable(db, [p.name for p in policies])
@@ -267,6 +268,11 @@ def _choose(policies: list[PolicyInfo], table: EpisodeTable, selector: str, metr
     if selector == "latest":
         return policies[-1]
     if selector == "top":
+        known = sorted({m for p in policies for m in table.metrics(p.name)})
+        if metric not in known:
+            raise ReportError(
+                f"metric {metric}: no evaluated checkpoint has it (known: {', '.join(known) or 'none'})"
+            )
 
         def mean(policy: PolicyInfo) -> float:
             values = table.pooled(policy.name, metric)
