@@ -71,6 +71,14 @@ CASES = {
         "--write: s3://bucket/x.duckdb is on s3",
     ),
     "an endless device file": (["map", "normalize-ascii", "/dev/zero"], "/dev/zero: not a regular file"),
+    "a section rule names the user's overrides": (
+        ["config", "show", "train", "trainer.batch_size=512", "trainer.minibatch_size=1024"],
+        "(from override 'trainer.batch_size=512', override 'trainer.minibatch_size=1024')",
+    ),
+    "--agents on a rooms map": (
+        ["render", "--env", "navigation", "--agents", "3", "--steps", "1"],
+        "--agents 3: the rooms map of env navigation places agents its own way",
+    ),
     "a map too large": (
         ["map", "view", "huge.txt"],
         "huge.txt: the map is 2000 x 2000; maps are at most 1024",

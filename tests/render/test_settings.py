@@ -26,7 +26,9 @@ def test_agents_option_sets_both_agent_counts() -> None:
 
 def test_agents_option_on_a_map_that_places_its_own_agents_is_a_clear_error() -> None:
     # navigation seals one agent in each of its rooms: the count comes from the rooms.
-    with pytest.raises(ConfigError, match=r"agents=2: the env's rooms map cannot be given that count"):
+    with pytest.raises(
+        ConfigError, match=r"--agents 2: the rooms map of env navigation places agents its own way"
+    ):
         resolve(
             RenderSettings,
             cli_options={"env": ("navigation", "--env"), "agents": (2, "--agents")},

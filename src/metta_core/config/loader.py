@@ -13,6 +13,7 @@ but this loader reads the environment itself to keep the provenance of each valu
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -255,6 +256,10 @@ def resolve(
         raise ConfigError(describe_validation_error(err, sources)) from None
 
 
+#: A message that starts by naming a field or option (`--agents 3: ...`, `agents=3: ...`).
+_NAMES_ITS_FIELD = re.compile(r"^(--)?[A-Za-z_][\w.\-]*( \S+)?[:=]")
+
+
 def describe_validation_error(err: ValidationError, sources: Mapping[Path_, str]) -> list[str]:
     """One line per fault: dotted path, what is wrong, and which source supplied the value."""
     lines = []
@@ -266,23 +271,28 @@ def describe_validation_error(err: ValidationError, sources: Mapping[Path_, str]
         elif item["type"] == "missing":
             message = "required, but no source sets it"
         else:
-            message = item["msg"]
+            message = item["msg"].removeprefix("Value error, ")
             if "input" in item and not isinstance(item["input"], dict | list):
                 message += f", got {item['input']!r}"
+        if not loc and _NAMES_ITS_FIELD.match(message):  # a whole-model rule that names its field
+            lines.append(message)
+            continue
         source = _source_of(loc, sources)
         lines.append(f"{dotted}: {message}" + (f" (from {source})" if source else ""))
     return lines
 
 
 def _source_of(loc: Path_, sources: Mapping[Path_, str]) -> str | None:
+    # A fault on a section (a rule between its fields) names the sources of the values inside it,
+    # the user's own (overrides, files, options) before the presets they were layered on.
+    inside = list(dict.fromkeys(s for p, s in sources.items() if p[: len(loc)] == loc and len(p) > len(loc)))
+    own = [source for source in inside if not source.startswith("preset")]
+    if own:
+        return ", ".join(own)
     for end in range(len(loc), 0, -1):
         if loc[:end] in sources:
             return sources[loc[:end]]
-    # A fault on a section reports the source of any value inside it.
-    for path, source in sources.items():
-        if path[: len(loc)] == loc:
-            return source
-    return None
+    return inside[0] if inside else None
 
 
 def validate_mapping(model: type[M], data: Any, source: str) -> M:

@@ -40,9 +40,11 @@ class WatchSettings(CommandSettings):
                 self.env = EnvConfig.model_validate(data)
             except ValidationError as err:
                 # Some builders place agents their own way (one per room, per team): say which.
-                detail = "; ".join(e["msg"] for e in err.errors())
+                detail = "; ".join(e["msg"].removeprefix("Value error, ") for e in err.errors())
+                builder = data["map"].get("builder")
                 raise ValueError(
-                    f"agents={self.agents}: the env's {data['map'].get('builder')} map cannot be given that count ({detail})"
+                    f"--agents {self.agents}: the {builder} map of env {self.env.name} places agents its own way"
+                    f" ({detail}); set its agent fields (env.map.*) and env.game.num_agents instead"
                 ) from None
         return self
 
