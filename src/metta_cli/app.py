@@ -80,17 +80,32 @@ _register()
 
 
 def main() -> None:
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError  # Typer 0.29 vendors click
+
     from metta_core.errors import MettaError
     from metta_core.interrupts import termination_like_ctrl_c
 
     try:
         with termination_like_ctrl_c():
-            app()
+            # Not standalone: usage errors come back here, to be one line like every other error.
+            code = app(standalone_mode=False)
+    except NoArgsIsHelpError as err:  # `metta map` alone: the group's help, as Typer shows it
+        from typer import rich_utils
+
+        rich_utils.rich_format_error(err)
+        sys.exit(err.exit_code)
+    except UsageError as err:
+        where = f"{err.ctx.command_path}: " if err.ctx is not None else ""
+        hint = f" (see {err.ctx.command_path} --help)" if err.ctx is not None else ""
+        message = " ".join(err.format_message().split())
+        err_console.print(f"[red]error:[/red] {where}{message}{hint}", highlight=False, soft_wrap=True)
+        sys.exit(err.exit_code)
     except MettaError as err:
         problems = getattr(err, "problems", None) or [str(err)]
         for problem in problems:
             err_console.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

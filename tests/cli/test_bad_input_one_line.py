@@ -79,6 +79,15 @@ CASES = {
         ["render", "--env", "navigation", "--agents", "3", "--steps", "1"],
         "--agents 3: the rooms map of env navigation places agents its own way",
     ),
+    "an unknown option (Typer's own usage error)": (
+        ["train", "--bogus"],
+        "metta train: No such option: --bogus",
+    ),
+    "an option out of range": (["autotune", "--budget-seconds", "0"], "Invalid value for '--budget-seconds'"),
+    "a bad argument": (
+        ["map", "gen-scene", "rooms", "0", "64"],
+        "metta map gen-scene: Invalid value for 'width'",
+    ),
     "a map too large": (
         ["map", "view", "huge.txt"],
         "huge.txt: the map is 2000 x 2000; maps are at most 1024",
