@@ -184,3 +184,10 @@ def test_stats_merge_then_query_and_write_query(metta_inprocess, files: Path):
     assert metta_inprocess("stats", "s.duckdb", "--write", "-q", "CREATE TABLE notes (x INT)")[0] == 0
     code, out, _ = metta_inprocess("stats", "s.duckdb", "-q", "SELECT count(*) AS n FROM notes", "-f", "csv")
     assert code == 0 and out.split() == ["n", "0"]
+
+
+def test_a_broken_sweep_overrides_file_is_reported_by_sweep_run(metta_inprocess, files: Path):
+    _init_sweep(metta_inprocess, files, "s3")
+    (files / "runs" / "s3" / "train_config_overrides.yaml").write_text("trainer: {learning_rate: -1}\n")
+    code, _, err = metta_inprocess("sweep", "run", "s3", "--trials", "1")
+    assert code == 2 and "trainer.learning_rate" in err and "train_config_overrides.yaml" in err, err

@@ -157,6 +157,17 @@ def init_sweep(
     return InitResult(sweep_dir, shown_url(config.storage or storage), created, overrides_of(centre), written)
 
 
+def _check_overrides_file(path: Path) -> None:
+    """The sweep's `train_config_overrides.yaml` is what users train by hand with (`metta train
+    --config`); a copy broken since `init` is reported now rather than at that later run."""
+    if not path.exists():
+        return
+    from metta_core.config.loader import resolve
+    from metta_core.rl.settings import TrainSettings
+
+    resolve(TrainSettings, config_file=path, environ={})
+
+
 def _check_sweep_name(name: str) -> None:
     if not name or "/" in name or name in (".", "..") or name.startswith("-"):
         raise ConfigError(f"sweep name '{name}': must be a plain directory name (no '/')")
@@ -199,6 +210,7 @@ def run_sweep(
     by Optuna, and a trial created past the budget in a race is marked pruned and never run.
     """
     config, study = open_sweep(name, runs_dir=runs_dir, storage=storage, wait_s=wait_s)
+    _check_overrides_file(runs_dir / name / OVERRIDES_FILE)
     budget = trials or config.trials
     outcomes: list[TrialOutcome] = []
     while True:
