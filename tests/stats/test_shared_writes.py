@@ -124,3 +124,16 @@ def test_a_database_in_use_says_so_and_names_what_the_user_gave(tmp_path: Path, 
     storage.write_bytes(uri, b"not a database")
     bad = run_metta("stats", uri, "-q", "SELECT 1")
     assert bad.returncode == 2 and uri in bad.stderr and "/tmp" not in bad.stderr
+
+
+def test_a_killed_mergers_temp_files_are_removed_by_the_next_merge(tmp_path: Path, episodes_factory):
+    from metta_core.stats.merge import export_database
+
+    target, source = tmp_path / "shared.duckdb", tmp_path / "run.duckdb"
+    _write(target, episodes_factory(1, [1.0]), "old")
+    _write(source, episodes_factory(1, [1.0], seed=5), "new")
+    for leftover in (".shared.duckdb.abc123.tmp", ".shared.duckdb.abc123.tmp.wal"):
+        (tmp_path / leftover).write_bytes(b"x" * 1000)  # what kill -9 during a merge leaves
+    export_database(source, str(target))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.duckdb", "shared.duckdb", "shared.duckdb.lock"]
+    assert _episodes(target) == 2

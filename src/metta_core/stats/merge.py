@@ -122,6 +122,9 @@ def merge_shared(paths: Sequence[str | Path], target: Path) -> Path:
     """`merge_databases` into a local database other processes may be merging into too: one at a
     time, under the advisory lock `<target>.lock`."""
     with exclusive_lock(Path(f"{target}.lock"), f"stats database {target}"):
+        # Holding the lock, any temp file of this target is a killed merger's leftover.
+        for stale in target.parent.glob(f".{target.name}.*.tmp*"):
+            stale.unlink(missing_ok=True)
         return merge_databases(paths, target)
 
 
