@@ -194,6 +194,10 @@ def normalize_patterns(
             typer.echo(f"{scene}: {count} patterns, all canonical already; file left unchanged")
             return
         storage.write_bytes(scene, normalized.encode())
-        typer.echo(f"normalized {count} patterns in {scene} (the file is re-written: comments are not kept)")
+        kept = all(
+            line in normalized.splitlines() for line in text.splitlines() if line.lstrip().startswith("#")
+        )
+        note = "" if kept else " (its layout could not be kept: the file is re-written, comments dropped)"
+        typer.echo(f"normalized {count} patterns in {scene}{note}")
     else:
         typer.echo(normalized, nl=False)

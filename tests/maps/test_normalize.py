@@ -95,3 +95,33 @@ def test_in_place_pattern_normalising_with_nothing_to_change_leaves_the_bytes(tm
     done = run_metta("map", "normalize-patterns", str(path), "--in-place")
     assert done.returncode == 2 and "not UTF-8" in done.stderr
     assert path.read_bytes() == original + b"# caf\xe9 in latin-1\n"
+
+
+def test_in_place_pattern_normalising_keeps_comments_when_patterns_change(tmp_path):
+    from metta_testing import run_metta
+
+    path = tmp_path / "scene.yaml"
+    path.write_text(
+        "# a WFC dungeon, tuned by hand\n"
+        "fill:\n"
+        "  builder: wfc  # the slow one\n"
+        "  pattern: |\n"
+        "    WWW\n"
+        "    W.W\n"
+        "    WWW\n"
+        "  pattern_size: 3  # keep at 3\n"
+        "agents: 1\n"
+    )
+    done = run_metta("map", "normalize-patterns", str(path), "--in-place")
+    assert done.returncode == 0, done.stderr
+    assert path.read_text() == (
+        "# a WFC dungeon, tuned by hand\n"
+        "fill:\n"
+        "  builder: wfc  # the slow one\n"
+        "  pattern: |\n"
+        "    ###\n"
+        "    #.#\n"
+        "    ###\n"
+        "  pattern_size: 3  # keep at 3\n"
+        "agents: 1\n"
+    )

@@ -168,4 +168,58 @@ def normalize_scene_patterns(text: str, source: str) -> tuple[str, int]:
     count = _normalize_patterns(data, "", problems)
     if problems:
         raise MapError(f"{source}: " + "; ".join(problems))
+    edited = _rewrite_pattern_blocks(text, data)
+    if edited is not None:
+        return edited, count
     return yaml.dump(data, Dumper=_LiteralDumper, sort_keys=False, allow_unicode=True), count
+
+
+def _rewrite_pattern_blocks(text: str, normalized: Any) -> str | None:
+    """`text` with only its pattern values replaced by `|` blocks of the normalised rows, so
+    comments and layout stay; None when that cannot be done safely (a pattern inside a flow
+    mapping) or does not read back as `normalized` (then the caller re-dumps the whole file)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    spans: list[tuple[int, int, str]] = []
+
+    def visit(node: yaml.Node) -> bool:
+        if isinstance(node, yaml.MappingNode):
+            values = {k.value: (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            builder = values.get("builder", (None, None))[1]
+            if (
+                "pattern" in values
+                and isinstance(builder, yaml.ScalarNode)
+                and builder.value in PATTERN_BUILDERS
+            ):
+                if node.flow_style:
+                    return False
+                key, value = values["pattern"]
+                rows = normalize_rows(_node_rows(value)).rows
+                indent = " " * (key.start_mark.column + 2)
+                block = "|\n" + "".join(f"{indent}{row}\n" for row in rows)
+                # A value ending mid-line leaves the rest of its line after the block; whatever
+                # that does is caught by reading the result back below.
+                spans.append((value.start_mark.index, value.end_mark.index, block))
+            return all(visit(v) for _, v in node.value)
+        if isinstance(node, yaml.SequenceNode):
+            return all(visit(item) for item in node.value)
+        return True
+
+    if root is None or not visit(root):
+        return None
+    for start, end, block in sorted(spans, reverse=True):
+        text = text[:start] + block + text[end:]
+    try:
+        return text if yaml.safe_load(text) == normalized else None
+    except yaml.YAMLError:
+        return None
+
+
+def _node_rows(node: yaml.Node) -> list[str]:
+    if isinstance(node, yaml.ScalarNode):
+        return split_rows(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode)]
+    return []
