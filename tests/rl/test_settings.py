@@ -80,3 +80,20 @@ def test_a_bad_trainer_setting_in_an_env_preset_names_the_preset(tmp_path):
     with pytest.raises(ConfigError) as err:
         resolve(TrainSettings, overrides=[f"env={env}"], environ={})
     assert "trainer.ent_coef" in str(err.value) and "trainer settings of preset env=" in str(err.value)
+
+
+def test_a_batch_size_given_alone_shrinks_the_presets_minibatch_to_fit():
+    from metta_core.config.loader import resolve
+    from metta_core.errors import ConfigError
+    from metta_core.rl.settings import TrainSettings
+
+    alone = resolve(TrainSettings, overrides=["trainer.batch_size=1024"], environ={})
+    assert (alone.trainer.batch_size, alone.trainer.minibatch_size) == (1024, 1024)
+    odd = resolve(TrainSettings, overrides=["trainer.batch_size=1000"], environ={})
+    assert odd.trainer.minibatch_size == 992  # whole BPTT segments of 16
+    with pytest.raises(ConfigError, match="minibatch_size .2048. must not exceed batch_size .1024."):
+        resolve(
+            TrainSettings, overrides=["trainer.batch_size=1024", "trainer.minibatch_size=2048"], environ={}
+        )
+    big = resolve(TrainSettings, overrides=["trainer.batch_size=65536"], environ={})
+    assert big.trainer.minibatch_size == 2048  # the preset's value, when it fits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -48,3 +49,8 @@ class CommandSettings(BaseSettings):
     )
     preset_sections: ClassVar[dict[str, str]] = {}
     default_presets: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def follow_user_values(cls, data: dict, user_set: Callable[[tuple[str, ...]], bool]) -> None:
+        """Before validation: let a preset's value give way to a user's value it contradicts
+        (`user_set(path)` tells whether the user, not a preset, set `path`). Default: nothing."""

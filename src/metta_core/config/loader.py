@@ -250,6 +250,9 @@ def resolve(
         merge(merged, layer.data)
         sources.update(layer.sources)
 
+    follow = getattr(model, "follow_user_values", None)
+    if follow is not None:
+        follow(merged, lambda path: path in sources and not sources[path].startswith("preset"))
     try:
         return model.model_validate(merged)
     except ValidationError as err:

@@ -196,6 +196,22 @@ class TrainSettings(CommandSettings):
         default_factory=StatsConfig, description="The stats DB of training's episodes."
     )
 
+    @classmethod
+    def follow_user_values(cls, data: dict, user_set) -> None:
+        # `trainer.batch_size=1024` alone (the reference's own advice for memory trouble) shrinks
+        # the preset's minibatch to fit, in whole BPTT segments, instead of failing on it.
+        trainer = data.get("trainer")
+        if not isinstance(trainer, dict) or user_set(("trainer", "minibatch_size")):
+            return
+        batch, minibatch = trainer.get("batch_size"), trainer.get("minibatch_size")
+        bptt = trainer.get("bptt_horizon", 16)
+        if not user_set(("trainer", "batch_size")) or not all(
+            isinstance(v, int) for v in (batch, minibatch, bptt)
+        ):
+            return
+        if minibatch > batch and bptt > 0:
+            trainer["minibatch_size"] = max(bptt, batch // bptt * bptt)
+
     @field_validator("wandb", mode="before")
     @classmethod
     def _wandb_mode_shorthand(cls, value: Any) -> Any:
