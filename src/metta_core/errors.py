@@ -5,6 +5,13 @@ exits with code 2; anything else escaping a command is a bug and keeps its trace
 """
 
 
+def first_line(err: BaseException) -> str:
+    """The first line of an exception's message (libraries' messages often run to many lines),
+    or its type's name when it has none: what a one-line error quotes."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 class MettaError(Exception):
     """Base class of every error caused by user input."""
 

@@ -20,7 +20,7 @@ from typing import Any
 import torch
 
 from metta_core import storage
-from metta_core.errors import PolicyError
+from metta_core.errors import PolicyError, first_line
 from metta_core.policy.config import AgentConfig
 from metta_core.policy.network import MettaPolicy, PolicySpec
 
@@ -69,8 +69,7 @@ def checkpoint_from_bytes(data: bytes, uri: str) -> Checkpoint:
     try:
         payload = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError, KeyError) as err:
-        first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise PolicyError(f"{uri}: truncated or not a metta checkpoint ({first_line[:120]})") from None
+        raise PolicyError(f"{uri}: truncated or not a metta checkpoint ({first_line(err)[:120]})") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise PolicyError(f"{uri}: not a metta checkpoint (no '{FORMAT}' format marker)")
     if payload.get("version") != VERSION:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from metta_core.errors import StorageError
+from metta_core.errors import StorageError, first_line
 from metta_core.stats.schema import SCHEMA_VERSION, TABLE_SQL, VIEW_SQL
 
 
@@ -67,7 +67,7 @@ class StatsDB:
                     f"{self.path}: in use by another process ({holder}); try again when it is done"
                 ) from None
             raise StorageError(
-                f"{self.path}: not a readable DuckDB stats database ({_first_line(err)})"
+                f"{self.path}: not a readable DuckDB stats database ({first_line(err)})"
             ) from None
         try:
             if read_only:
@@ -224,7 +224,7 @@ class StatsDB:
         try:
             cursor = self.con.execute(sql, params or [])
         except duckdb.Error as err:
-            raise StorageError(f"{self.path}: query failed: {_first_line(err)}") from None
+            raise StorageError(f"{self.path}: query failed: {first_line(err)}") from None
         if cursor is None or cursor.description is None:
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
@@ -238,7 +238,7 @@ class StatsDB:
         try:
             cursor = self.con.execute(sql)
         except duckdb.Error as err:
-            raise StorageError(f"{self.path}: query failed: {_first_line(err)}") from None
+            raise StorageError(f"{self.path}: query failed: {first_line(err)}") from None
         if cursor is None or cursor.description is None:
             return [], iter(())
 
@@ -285,10 +285,6 @@ class _Transaction:
         self.db._depth -= 1
         if self.db._depth == 0:
             self.db.con.execute("COMMIT" if exc_type is None else "ROLLBACK")
-
-
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
 def open_stats_db(path: str | Path) -> StatsDB:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from metta_core import storage
-from metta_core.errors import StorageError
+from metta_core.errors import StorageError, first_line
 from metta_core.locks import exclusive_lock
-from metta_core.stats.db import StatsDB, _first_line, open_stats_db
+from metta_core.stats.db import StatsDB, open_stats_db
 
 _KEYS = {
     "simulations": "id",
@@ -94,7 +94,7 @@ def _checkpoint(db: StatsDB, out: Path) -> None:
         db.con.execute("CHECKPOINT")
     except duckdb.Error as err:
         raise StorageError(
-            f"{out}: cannot write the merged database ({_first_line(err)}); {out} is unchanged"
+            f"{out}: cannot write the merged database ({first_line(err)}); {out} is unchanged"
         ) from None
 
 

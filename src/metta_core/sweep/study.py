@@ -25,7 +25,7 @@ import optuna
 from optuna.storages._heartbeat import BaseHeartbeat
 from optuna.trial import FrozenTrial, Trial, TrialState
 
-from metta_core.errors import ConfigError, MettaError
+from metta_core.errors import ConfigError, MettaError, first_line
 from metta_core.sweep.config import SweepConfig, value_to_override
 from metta_core.sweep.samplers import make_sampler
 
@@ -91,11 +91,6 @@ def without_password(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
-
-
 def open_storage(url: str) -> optuna.storages.RDBStorage:
     engine_kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
@@ -109,7 +104,7 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
                 grace_period=heartbeat_timing()[1],
             )
     except Exception as err:  # sqlalchemy raises many kinds for a bad URL or an unreachable server
-        message = _first_line(err)
+        message = first_line(err)
         password = urlsplit(url).password
         if password:
             message = message.replace(password, "***")
@@ -167,7 +162,7 @@ def load_sweep_study(name: str, storage_url: str, wait_s: float = 0.0, poll_s: f
             pass
         except Exception as err:  # a damaged database: optuna and sqlalchemy raise many kinds
             raise SweepError(
-                f"storage {shown_url(storage_url)}: cannot read the sweep ({_first_line(err)})"
+                f"storage {shown_url(storage_url)}: cannot read the sweep ({first_line(err)})"
             ) from None
         if time.monotonic() >= deadline:
             waited = f" after waiting {wait_s:g}s" if wait_s else ""
