@@ -215,8 +215,8 @@ class StatsDB:
         self.con.execute(f"INSERT INTO {target} SELECT {params}", columns)
 
     # -- reads ----------------------------------------------------------------------------
-    def query(self, sql: str, params: Sequence[Any] | None = None) -> tuple[list[str], list[tuple]]:
-        """Run one query; returns (column names, rows)."""
+    def _execute(self, sql: str, params: Sequence[Any] | None = None):
+        """The cursor of one statement, or None when it returns no rows (DDL, an insert)."""
         import duckdb
 
         if not sql.strip():
@@ -225,21 +225,19 @@ class StatsDB:
             cursor = self.con.execute(sql, params or [])
         except duckdb.Error as err:
             raise StorageError(f"{self.path}: query failed: {first_line(err)}") from None
-        if cursor is None or cursor.description is None:
+        return cursor if cursor is not None and cursor.description is not None else None
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> tuple[list[str], list[tuple]]:
+        """Run one query; returns (column names, rows)."""
+        cursor = self._execute(sql, params)
+        if cursor is None:
             return [], []
         return [d[0] for d in cursor.description], cursor.fetchall()
 
     def stream(self, sql: str, batch_rows: int = 10_000) -> tuple[list[str], Iterator[list[tuple]]]:
         """(column names, batches of rows): a large result is never held whole in memory."""
-        import duckdb
-
-        if not sql.strip():
-            raise StorageError(f"{self.path}: the query is empty")
-        try:
-            cursor = self.con.execute(sql)
-        except duckdb.Error as err:
-            raise StorageError(f"{self.path}: query failed: {first_line(err)}") from None
-        if cursor is None or cursor.description is None:
+        cursor = self._execute(sql)
+        if cursor is None:
             return [], iter(())
 
         def batches() -> Iterator[list[tuple]]:

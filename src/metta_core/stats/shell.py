@@ -59,18 +59,6 @@ def overview(path: Path) -> tuple[list[tuple[str, int]], tuple[tuple[str, str], 
     return counts, EXAMPLE_QUERIES
 
 
-def run_query(path: Path, sql: str, read_only: bool = True) -> tuple[list[str], list[tuple]]:
-    """One query; `read_only=False` (`--write`) lets it change the database."""
-    if read_only:
-        with open_stats_db(path) as db:
-            return db.query(sql)
-    from metta_core.stats.db import StatsDB
-
-    open_stats_db(path).close()  # a foreign file is refused, not given a schema
-    with StatsDB(path) as db:
-        return db.query(sql)
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -117,21 +105,6 @@ def write_rows(
                 first = False
         write("\n]\n" if not first else "]\n")
         return
-    raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(FORMATS)})")
-
-
-def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> str:
-    """csv (with a header) or json (a list of objects) text of a query result."""
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_plain(v) for v in row] for row in rows])
-        return out.getvalue()
-    if fmt == "json":
-        return json.dumps(
-            [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows], indent=2
-        )
     raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(FORMATS)})")
 
 
@@ -189,7 +162,9 @@ def python_shell(
                 cursor = con.execute(sql)
                 if cursor.description:
                     columns = [d[0] for d in cursor.description]
-                    write(format_rows(columns, cursor.fetchall(), "csv").rstrip("\n"))
+                    chunks: list[str] = []
+                    write_rows(columns, [cursor.fetchall()], "csv", chunks.append)
+                    write("".join(chunks).rstrip("\n"))
             except duckdb.Error as err:
                 write(f"Error: {str(err).splitlines()[0]}")
     finally:
