@@ -72,27 +72,29 @@ class Observation:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def shown_url(url: str) -> str:
-    """A storage URL fit for messages and logs: its password replaced by `***`."""
+def _replace_password(url: str, password: str | None) -> str:
+    """`url` with its password replaced by `password` (None: dropped); unchanged without one."""
     parts = urlsplit(url)
     if parts.password is None:
         return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    user = parts.username if password is None else f"{parts.username}:{password}"
+    netloc = f"{user}@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def shown_url(url: str) -> str:
+    """A storage URL fit for messages and logs: its password replaced by `***`."""
+    return _replace_password(url, "***")
 
 
 def without_password(url: str) -> str:
     """The URL to store: the same server and user, no password (given again by PGPASSWORD)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return _replace_password(url, None)
 
 
 def open_storage(url: str) -> optuna.storages.RDBStorage:
     engine_kwargs: dict[str, Any] = {}
+    interval, grace = heartbeat_timing()
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_S}}
     try:
@@ -100,8 +102,8 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
             return optuna.storages.RDBStorage(
                 url,
                 engine_kwargs=engine_kwargs,
-                heartbeat_interval=heartbeat_timing()[0],
-                grace_period=heartbeat_timing()[1],
+                heartbeat_interval=interval,
+                grace_period=grace,
             )
     except Exception as err:  # sqlalchemy raises many kinds for a bad URL or an unreachable server
         message = first_line(err)
