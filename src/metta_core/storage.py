@@ -58,9 +58,13 @@ def _s3_client():
     return boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None)
 
 
+def _s3_detail(err: Exception, field: str) -> str | None:
+    """A botocore error's `Code` or `Message` (None for errors without a response)."""
+    return getattr(err, "response", {}).get("Error", {}).get(field)
+
+
 def _s3_error(uri: str, err: Exception) -> StorageError:
-    message = getattr(err, "response", {}).get("Error", {}).get("Message") or str(err)
-    return StorageError(f"{uri}: {message}")
+    return StorageError(f"{uri}: {_s3_detail(err, 'Message') or err}")
 
 
 def _check_scheme(uri: str) -> None:
@@ -132,8 +136,9 @@ def check_writable(uri: str | Path, directory: bool = False) -> None:
         try:
             _s3_client().head_bucket(Bucket=bucket)
         except Exception as err:
-            message = getattr(err, "response", {}).get("Error", {}).get("Message") or str(err)
-            raise StorageError(f"{uri}: cannot write (bucket {bucket}: {message})") from None
+            raise StorageError(
+                f"{uri}: cannot write (bucket {bucket}: {_s3_detail(err, 'Message') or err})"
+            ) from None
         return
     if directory:
         path = Path(os.path.realpath(local_path(uri)))
@@ -214,8 +219,7 @@ def upload_file(
         with open(path, "rb") as body:
             client.put_object(Bucket=bucket, Key=key, Body=body, **extra, **condition)
     except Exception as err:
-        code = getattr(err, "response", {}).get("Error", {}).get("Code")
-        if code in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
+        if _s3_detail(err, "Code") in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
             raise WriteConflict(f"{uri}: changed by another writer") from None
         raise _s3_error(uri, err) from None
 
@@ -236,7 +240,7 @@ def download_file(uri: str, path: Path) -> str:
     except OSError as err:
         raise StorageError(f"{uri}: cannot copy to {path} ({err.strerror})") from None
     except Exception as err:
-        if getattr(err, "response", {}).get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+        if _s3_detail(err, "Code") in ("NoSuchKey", "404"):
             raise ObjectMissing(f"{uri}: no such object") from None
         raise _s3_error(uri, err) from None
 

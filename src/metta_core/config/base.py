@@ -15,11 +15,9 @@ Seed = Annotated[int, Field(ge=0, le=SEED_MAX)]
 
 
 def _known_device(value: str) -> str:
-    if value not in ("cpu", "cuda", "auto") and not value.startswith("cuda:"):
-        raise ValueError("device must be cpu, cuda, cuda:N or auto")
-    if value.startswith("cuda:") and not value[5:].isdigit():
-        raise ValueError("device must be cpu, cuda, cuda:N or auto")
-    return value
+    if value in ("cpu", "cuda", "auto") or (value.startswith("cuda:") and value[5:].isdigit()):
+        return value
+    raise ValueError("device must be cpu, cuda, cuda:N or auto")
 
 
 #: A torch device name as users write it (availability is checked where the device is opened).
