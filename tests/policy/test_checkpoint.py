@@ -62,3 +62,19 @@ def test_newer_format_version_is_refused(tmp_path, spec):
     torch.save(payload, path)
     with pytest.raises(PolicyError, match="format version"):
         load_checkpoint(str(path))
+
+
+def test_any_damaged_bytes_are_a_policy_error_naming_the_file():
+    """torch's unpickler fails on garbage in many ways (IndexError among them): all one error."""
+    import random
+    import warnings
+
+    from metta_core.errors import PolicyError
+    from metta_core.policy.checkpoint import checkpoint_from_bytes
+
+    rng = random.Random(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns about the odd pickle protocols it reads
+        for _ in range(2000):
+            with pytest.raises(PolicyError, match="garbage.pt"):
+                checkpoint_from_bytes(rng.randbytes(1000), "garbage.pt")
