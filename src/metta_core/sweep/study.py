@@ -24,8 +24,10 @@ from urllib.parse import urlsplit, urlunsplit
 import optuna
 from optuna.storages._heartbeat import BaseHeartbeat
 from optuna.trial import FrozenTrial, Trial, TrialState
+from sqlalchemy.engine import make_url
 
 from metta_core.errors import ConfigError, MettaError, first_line
+from metta_core.locks import exclusive_lock
 from metta_core.sweep.config import SweepConfig, value_to_override
 from metta_core.sweep.samplers import make_sampler
 
@@ -214,9 +216,32 @@ def record_details(trial: Trial, observation: Observation) -> None:
         trial.set_user_attr(key, value)
 
 
+def _sqlite_path(study: optuna.Study) -> str | None:
+    """The database file of a study kept in SQLite, else None."""
+    backend = getattr(study._storage, "_backend", study._storage)  # Optuna's cache wraps the RDB
+    url = getattr(backend, "url", "")
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    return database if database and database != ":memory:" else None
+
+
+@contextmanager
+def _claiming(study: optuna.Study) -> Iterator[None]:
+    """One worker at a time takes a waiting trial from a SQLite study. Optuna claims a waiting
+    trial by reading it "for update" and marking it running, but SQLite ignores row locks, so two
+    workers could both read it waiting and both run it. PostgreSQL and MySQL lock the row."""
+    path = _sqlite_path(study)
+    if path is None:
+        yield
+        return
+    with exclusive_lock(f"{path}.claim.lock", f"sweep database {path}"):
+        yield
+
+
 def ask(study: optuna.Study) -> Trial:
     """A new trial (the oldest waiting one first), after failing trials whose worker died."""
-    with _quiet_heartbeats():
+    with _quiet_heartbeats(), _claiming(study):
         optuna.storages.fail_stale_trials(study)
         return study.ask()
 
