@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from metta_core.config.reference_names import Alias, rename_data
 
 #: Seeds reach numpy's SeedSequence (non-negative only) and torch.manual_seed (below 2**64):
 #: the schema accepts exactly the seeds that run.
@@ -25,10 +27,18 @@ Device = Annotated[str, AfterValidator(_known_device)]
 
 
 class Section(BaseModel):
-    """A part of a command's settings (env, agent, trainer, ...). Unknown keys are errors."""
+    """A part of a command's settings (env, agent, trainer, ...). Unknown keys are errors.
+
+    `reference_names` maps the Metta reference's spellings to ours (see `reference_names.py`)."""
 
     # allow_inf_nan=False: an infinite learning rate or a NaN coefficient would only fail later.
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    reference_names: ClassVar[dict[str, str | Alias]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _our_names(cls, data: Any) -> Any:
+        return rename_data(cls, data)
 
 
 class CommandSettings(BaseSettings):
@@ -47,6 +57,12 @@ class CommandSettings(BaseSettings):
     )
     preset_sections: ClassVar[dict[str, str]] = {}
     default_presets: ClassVar[dict[str, str]] = {}
+    reference_names: ClassVar[dict[str, str | Alias]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _our_names(cls, data: Any) -> Any:
+        return rename_data(cls, data)
 
     @classmethod
     def follow_user_values(cls, data: dict, user_set: Callable[[tuple[str, ...]], bool]) -> None:

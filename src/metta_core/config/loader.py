@@ -12,16 +12,19 @@ but this loader reads the environment itself to keep the provenance of each valu
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, TypeVar
+from pathlib import Path, PurePath
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from metta_core.config.overrides import parse_overrides, parse_value
 from metta_core.config.presets import load_preset, preset_path, read_yaml_file
+from metta_core.config.reference_names import canonical_leaf, resolve_path, uses_reference_names
 from metta_core.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -36,6 +39,8 @@ class Layer:
         self.data: dict[str, Any] = {}
         self.sources: dict[Path_, str] = {}
         self.deletions: list[Path_] = []
+        # The text typed for a value (overrides, environment): a text-only field gets it as typed.
+        self.typed: dict[Path_, str] = {}
 
     def set(self, path: Path_, value: Any, source: str) -> None:
         node = self.data
@@ -133,6 +138,7 @@ def environment_layer(model: type[BaseModel], environ: Mapping[str, str]) -> Lay
         path = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
         if path[0] in fields and all(path):
             layer.set(path, parse_value(raw), f"environment {name}")
+            layer.typed[path] = raw
     return layer
 
 
@@ -154,6 +160,7 @@ def override_layer(texts: list[str]) -> Layer:
             layer.deletions.append(override.path)
         else:
             layer.set(override.path, override.value, f"override '{override.text}'")
+            layer.typed[override.path] = override.text.split("=", 1)[1]
     return layer
 
 
@@ -201,6 +208,40 @@ def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, d
     return presets, names
 
 
+def _in_our_names(model: type[BaseModel], layer: Layer) -> Layer:
+    """`layer` with the reference's spellings (`trainer.ppo.gamma`, `sim_job.policy_uris`) renamed
+    to ours, each value keeping its source; a value we cannot honour is an error naming it."""
+    if not uses_reference_names(model, layer.data):
+        return layer
+    out = Layer()
+    out.deletions = [resolve_path(model, path)[0] or path for path in layer.deletions]
+    problems = []
+    for path, source in layer.sources.items():
+        value = _value_at(layer.data, path)
+        try:
+            renamed = canonical_leaf(model, path, value)
+        except ValueError as err:
+            problems.append(f"{err} (from {source})")
+            continue
+        if renamed is None:
+            continue
+        if renamed.replace:
+            out.deletions.append(renamed.path)
+        out.set(renamed.path, renamed.value, source)
+        if path in layer.typed and renamed.value is value:
+            out.typed[renamed.path] = layer.typed[path]
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def _value_at(data: Mapping[str, Any], path: Path_) -> Any:
+    node: Any = data
+    for key in path:
+        node = node[key]
+    return node
+
+
 def _apply_trainer_hints(model: type[BaseModel], presets: Layer, names: dict[str, str]) -> None:
     """An env preset's `trainer:` settings (what makes that env learn) go over the trainer preset,
     still below every source the user gives."""
@@ -209,6 +250,53 @@ def _apply_trainer_hints(model: type[BaseModel], presets: Layer, names: dict[str
     hints = presets.data.get("env", {}).get("trainer")
     if isinstance(hints, dict) and hints:
         presets.update(hints, f"trainer settings of preset env={names['env']}", ("trainer",))
+
+
+def keep_text_as_typed(model: type[BaseModel], data: dict[str, Any], typed: Mapping[Path_, str]) -> None:
+    """Give a text-only field the text the user typed, not what YAML made of it: `run=123`,
+    `run=2024-01-01` and `wandb.project=no` are names, not a number, a date and False. Flow
+    collections (`[a, b]`, `{k: v}`) and `null` on an optional field keep their YAML meaning."""
+    for path, text in typed.items():
+        node: Any = data
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or path[-1] not in node:
+            continue
+        value = node[path[-1]]
+        if isinstance(value, str | list | dict) or (value is None and text.strip() in ("null", "~", "")):
+            continue
+        if field_is_text(model, path):
+            node[path[-1]] = text
+
+
+def field_is_text(model: type[BaseModel], path: Path_) -> bool:
+    """Whether the field at `path` takes text only (str, a path, string literals, optionally None)."""
+    annotation: Any = model
+    for key in path:
+        owner = next(
+            (m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)), None
+        )
+        if owner is None or key not in owner.model_fields:
+            return False
+        annotation = owner.model_fields[key].annotation
+    members = [m for m in _members(annotation) if m is not type(None)]
+    return bool(members) and all(_is_text_type(m) for m in members)
+
+
+def _members(annotation: Any) -> list[Any]:
+    """The alternatives of a union (`A | B`, Optional, Annotated unwrapped); else [annotation]."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _members(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return [m for arg in get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _is_text_type(annotation: Any) -> bool:
+    if get_origin(annotation) is Literal:
+        return all(isinstance(arg, str) for arg in get_args(annotation))
+    return isinstance(annotation, type) and issubclass(annotation, str | PurePath)
 
 
 def _field_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
@@ -240,15 +328,23 @@ def resolve(
             problems.extend(err.problems)
     if problems:
         raise ConfigError(problems)
+    layers = [_in_our_names(model, layer) for layer in layers]
 
     presets, _ = _take_presets(model, layers)
     merged: dict[str, Any] = {}
     sources: dict[Path_, str] = {}
+    typed: dict[Path_, str] = {}
     for layer in [presets, *layers]:
         for path in layer.deletions:
             _delete(merged, sources, path, model)
         merge(merged, layer.data)
         sources.update(layer.sources)
+        for path in layer.sources:
+            if path in layer.typed:
+                typed[path] = layer.typed[path]
+            else:
+                typed.pop(path, None)
+    keep_text_as_typed(model, merged, typed)
 
     follow = getattr(model, "follow_user_values", None)
     if follow is not None:
@@ -256,21 +352,24 @@ def resolve(
     try:
         return model.model_validate(merged)
     except ValidationError as err:
-        raise ConfigError(describe_validation_error(err, sources)) from None
+        raise ConfigError(describe_validation_error(err, sources, model)) from None
 
 
 #: A message that starts by naming a field or option (`--agents 3: ...`, `agents=3: ...`).
 _NAMES_ITS_FIELD = re.compile(r"^(--)?[A-Za-z_][\w.\-]*( \S+)?[:=]")
 
 
-def describe_validation_error(err: ValidationError, sources: Mapping[Path_, str]) -> list[str]:
-    """One line per fault: dotted path, what is wrong, and which source supplied the value."""
+def describe_validation_error(
+    err: ValidationError, sources: Mapping[Path_, str], model: type[BaseModel] | None = None
+) -> list[str]:
+    """One line per fault: dotted path, what is wrong, and which source supplied the value.
+    With `model`, an unknown key names the nearest known spelling."""
     lines = []
     for item in err.errors():
         loc = tuple(str(part) for part in item["loc"])
         dotted = ".".join(loc) or "(top level)"
         if item["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + _nearest_key(model, loc)
         elif item["type"] == "missing":
             message = "required, but no source sets it"
         else:
@@ -283,6 +382,22 @@ def describe_validation_error(err: ValidationError, sources: Mapping[Path_, str]
         source = _source_of(loc, sources)
         lines.append(f"{dotted}: {message}" + (f" (from {source})" if source else ""))
     return lines
+
+
+def _nearest_key(model: type[BaseModel] | None, loc: Path_) -> str:
+    """`; did you mean trainer.learning_rate?` for a misspelt key, else ''."""
+    owner: Any = model
+    for key in loc[:-1]:
+        owner = next((m for m in _members(owner) if isinstance(m, type) and issubclass(m, BaseModel)), None)
+        if owner is None or key not in owner.model_fields:
+            return ""
+        owner = owner.model_fields[key].annotation
+    owner = next((m for m in _members(owner) if isinstance(m, type) and issubclass(m, BaseModel)), None)
+    if owner is None or not loc:
+        return ""
+    names = [alias for name, info in owner.model_fields.items() for alias in (name, info.alias) if alias]
+    close = difflib.get_close_matches(loc[-1], names, n=1, cutoff=0.6)
+    return f"; did you mean {'.'.join((*loc[:-1], close[0]))}?" if close else ""
 
 
 def _source_of(loc: Path_, sources: Mapping[Path_, str]) -> str | None:
@@ -307,4 +422,4 @@ def validate_mapping(model: type[M], data: Any, source: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(describe_validation_error(err, layer.sources)) from None
+        raise ConfigError(describe_validation_error(err, layer.sources, model)) from None

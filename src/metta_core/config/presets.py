@@ -33,12 +33,21 @@ def read_yaml_file(path: Path | str, what: str = "config file") -> Any:
     return parse_yaml(raw, f"{what} {path}")
 
 
+#: The reference keeps its env presets in a group: `env=mettagrid/navigation` is our `navigation`.
+REFERENCE_GROUPS = {"env": "mettagrid/"}
+
+
+def _reference_name(section: str, name: str) -> str:
+    group = REFERENCE_GROUPS.get(section)
+    return name.removeprefix(group) if group and name.startswith(group) else name
+
+
 def preset_path(section: str, name: str, field: str | None = None) -> Path:
     """Resolve a preset name, or a path to a YAML file, for a section (`field` names it in errors)."""
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
-    path = PRESETS_DIR / section / f"{name}.yaml"
+    path = PRESETS_DIR / section / f"{_reference_name(section, name)}.yaml"
     if not path.exists():
         known = ", ".join(preset_names(section)) or "none shipped"
         raise ConfigError(f"{field or section}={name}: no such preset (known: {known})")

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from metta_core.config.base import Section
+from metta_core.config.reference_names import Alias
 from metta_core.env.table import ACTION_NAMES, CONVERTER_NAMES, ITEM_NAMES
 from metta_core.errors import ConfigError
 from metta_core.maps.config import MapConfig
@@ -239,8 +240,26 @@ class GameConfig(Section):
         return {**DEFAULT_LIMITS, **self.inventory_limits}
 
 
+def _map_from_uri(value: Any) -> Any:
+    """The reference's `game.map=@file://./my_map.yaml`: a map file or map config, by URI."""
+    if not isinstance(value, str):
+        return value
+    from metta_core.maps.loading import map_config_data
+
+    try:
+        return map_config_data(value.removeprefix("@").removeprefix("file://"))
+    except ConfigError as err:
+        raise ValueError(str(err)) from None
+
+
 class EnvConfig(Section):
     """An environment: its rules (`game`) and the map builder that makes each episode's map."""
+
+    # The reference keeps the map inside the game config and names map files `@file://...`.
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "game.map": Alias("map", convert=_map_from_uri, replace=True),
+        "game.map_builder": Alias("map", convert=_map_from_uri, replace=True),
+    }
 
     name: str = Field("custom", description="The preset's name (policies and stats record it).")
     description: str = Field("", description="What the environment teaches (`metta env list`).")

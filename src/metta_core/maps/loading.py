@@ -86,12 +86,16 @@ def resolve_config_uri(name: str) -> str:
     return resolve_map_uri(name)
 
 
+def map_config_data(uri: str) -> dict[str, Any]:
+    """The unvalidated map config a file, URI or shipped name holds (a map file: an ascii config)."""
+    uri = resolve_config_uri(str(uri))
+    return _as_map_data(read_config_data(uri), uri)
+
+
 def load_map_config(uri: str, overrides: str | list[str] | None = None) -> MapConfig:
     """A validated map config from a file, path, s3 URI or shipped name, with overrides applied."""
     uri = resolve_config_uri(str(uri))
-    return with_overrides(
-        _as_map_data(read_config_data(uri), uri), split_overrides(overrides), f"map config {uri}"
-    )
+    return with_overrides(map_config_data(uri), split_overrides(overrides), f"map config {uri}")
 
 
 def scene_map_config(

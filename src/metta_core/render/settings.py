@@ -6,11 +6,12 @@ command adds its own fields. Validation lives here, not in the command modules.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from metta_core.config.base import CommandSettings, Device, Seed
+from metta_core.config.reference_names import DROP, Alias
 from metta_core.env.config import EnvConfig
 
 
@@ -52,8 +53,45 @@ class WatchSettings(CommandSettings):
         return self.steps if self.steps is not None else self.env.game.max_steps
 
 
+def _policy_type(value: Any) -> Any:
+    """The reference's `policy_type`: random, simple, or trained (then `policy_uri` names it)."""
+    if value in ("random", "simple"):
+        return value
+    if value == "trained":
+        return DROP
+    raise ValueError(f"{value!r}: expected random, simple or trained (with policy_uri=...)")
+
+
+#: The reference's terminal renderers and ours: its miniscope and nethack views print frames.
+_RENDERERS = {
+    "miniscope": "ascii",
+    "nethack": "ascii",
+    "human": "textual",
+    "ascii": "ascii",
+    "textual": "textual",
+}
+
+
+def _renderer_type(value: Any) -> Any:
+    if value not in _RENDERERS:
+        raise ValueError(f"{value!r}: expected one of {', '.join(_RENDERERS)}")
+    return _RENDERERS[value]
+
+
 class RenderSettings(WatchSettings):
     """`metta render`: a live view in the terminal."""
+
+    # The reference's renderer_job keys (tools/renderer.py).
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "renderer_job.policy_type": Alias("policy", convert=_policy_type),
+        "policy_uri": "policy",
+        "renderer_job.policy_uri": "policy",
+        "renderer_job.num_agents": "agents",
+        "renderer_job.sleep_time": "sleep",
+        "renderer_job.max_steps": "steps",
+        "renderer_job.renderer_type": Alias("renderer", convert=_renderer_type),
+        "renderer_job.environment": "env",
+    }
 
     renderer: Literal["ascii", "textual"] = Field(
         "ascii", description="ascii (plain frames) or textual (the interactive terminal viewer)."

@@ -4,9 +4,12 @@ WatchSettings), where the replay goes, where the viewer's server listens. Valida
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from metta_core.config.base import CommandSettings
+from metta_core.config.reference_names import Alias
 from metta_core.render.settings import WatchSettings
 
 
@@ -21,6 +24,17 @@ class ViewSettings(CommandSettings):
 
 class ReplaySettings(WatchSettings, ViewSettings):
     """`metta replay`: record one episode of a policy, write it, serve the viewer."""
+
+    # The reference's replay_job keys (tools/replay.py and tools/play.py).
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "replay_job.policy_uri": "policy",
+        "policy_uri": "policy",
+        "replay_job.sim.env": "env",
+        "replay_job.sim.env_overrides": "env",
+        "replay_job.open_browser_on_start": "open_browser",
+        "replay_job.replay_dir": Alias("output", convert=lambda d: f"{str(d).rstrip('/')}/replay.json.gz"),
+        "replay_job.sim.max_steps": "steps",
+    }
 
     output: str | None = Field(
         None, description="Replay file (path or s3:// URI); default replays/<env>.json.gz."

@@ -60,7 +60,13 @@ def build_training(settings: TrainSettings, device: torch.device, seed: int) -> 
     )
     spec = PolicySpec.from_env(env)
     policy = MettaPolicy(spec, settings.agent).to(device)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=config.learning_rate, eps=1e-5)
+    optimizer = torch.optim.Adam(
+        policy.parameters(),
+        lr=config.learning_rate,
+        betas=(config.adam_beta1, config.adam_beta2),
+        eps=config.adam_eps,
+        weight_decay=config.weight_decay,
+    )
     generator = torch.Generator(device=device)
     generator.manual_seed(seed)
     buffer = RolloutBuffer(

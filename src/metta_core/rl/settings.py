@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from metta_core.config.base import CommandSettings, Device, Section, Seed
+from metta_core.config.reference_names import DROP, Alias, ignored
 from metta_core.env.config import EnvConfig
 from metta_core.policy.config import AgentConfig
 
@@ -64,8 +65,66 @@ class CurriculumConfig(Section):
         return self
 
 
+def _only_adam(value: Any) -> Any:
+    if value != "adam":
+        raise ValueError(f"optimizer {value!r}: metta trains with adam only")
+    return DROP
+
+
+def _only_zero(value: Any) -> Any:
+    if value not in (0, 0.0, None):
+        raise ValueError(f"not implemented here; only 0 is accepted, got {value!r}")
+    return DROP
+
+
+#: PPO keys the reference nests under `trainer.ppo` that are ours at `trainer.` directly.
+_PPO_KEYS = (
+    "clip_coef",
+    "ent_coef",
+    "gae_lambda",
+    "gamma",
+    "max_grad_norm",
+    "vf_clip_coef",
+    "vf_coef",
+    "norm_adv",
+    "clip_vloss",
+    "target_kl",
+)
+
+
 class TrainerConfig(Section):
     """PPO hyperparameters and the shape of a training run (CleanRL's names where they exist)."""
+
+    # The reference trainer nests PPO, optimiser, checkpoint and evaluation keys (trainer.yaml).
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "total_timesteps": "total_agent_steps",
+        "num_workers": "env_threads",
+        **{f"ppo.{key}": key for key in _PPO_KEYS},
+        "ppo.l2_reg_loss_coef": Alias(None, convert=_only_zero),
+        "ppo.l2_init_loss_coef": Alias(None, convert=_only_zero),
+        "optimizer.type": Alias(None, convert=_only_adam),
+        "optimizer.learning_rate": "learning_rate",
+        "optimizer.beta1": "adam_beta1",
+        "optimizer.beta2": "adam_beta2",
+        "optimizer.eps": "adam_eps",
+        "optimizer.weight_decay": "weight_decay",
+        "lr_scheduler.enabled": "anneal_lr",
+        "lr_scheduler.anneal_lr": "anneal_lr",
+        "checkpoint.checkpoint_interval": "checkpoint_interval",
+        "checkpoint.checkpoint_dir": ignored("checkpoints are written to <run_dir>/checkpoints"),
+        "simulation.evaluate_interval": "evaluate_interval",
+        "simulation.replay_dir": ignored(
+            "training writes no replays; `metta replay --policy runs/<run>` records one"
+        ),
+        "forward_pass_minibatch_target_size": ignored(
+            "the rollout runs every env's agents in one forward pass"
+        ),
+        "async_factor": ignored("the env steps in-process (numba threads), so there is no async factor"),
+        "zero_copy": ignored("observations are always shared with the env, never copied"),
+        "cpu_offload": ignored("the rollout buffer lives on the training device"),
+        "compile": ignored("policies are not compiled with torch.compile"),
+        "verbose": ignored("progress lines are always printed (-q silences them)"),
+    }
 
     name: str = Field("default", description="Name of the trainer preset these settings came from.")
     total_agent_steps: int = Field(
@@ -93,6 +152,10 @@ class TrainerConfig(Section):
     bptt_horizon: int = Field(16, gt=0, description="Steps the LSTM is unrolled over during the update.")
     update_epochs: int = Field(2, gt=0, description="Passes over each rollout's minibatches per update.")
     learning_rate: float = Field(1e-3, gt=0, description="Adam's learning rate at the start of the run.")
+    adam_beta1: float = Field(0.9, ge=0, lt=1, description="Adam's decay of the gradient mean.")
+    adam_beta2: float = Field(0.999, ge=0, lt=1, description="Adam's decay of the squared-gradient mean.")
+    adam_eps: float = Field(1e-5, gt=0, description="Adam's epsilon (CleanRL's 1e-5 over torch's 1e-8).")
+    weight_decay: float = Field(0.0, ge=0, description="Adam's L2 weight decay.")
     anneal_lr: bool = Field(
         True, description="Anneal the learning rate linearly to 0 over total_agent_steps."
     )
@@ -153,6 +216,18 @@ class TrainerConfig(Section):
 class WandbConfig(Section):
     """Weights & Biases tracking; off unless asked for, and never required."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _switch(cls, data: Any) -> Any:
+        # The reference turns tracking off with `wandb=off` (a config group); YAML reads off as False.
+        if data is False or data is None or data in ("off", "disabled"):
+            return {"mode": "disabled"}
+        if data is True or data in ("on", "online"):
+            return {"mode": "online"}
+        if data == "offline":
+            return {"mode": "offline"}
+        return data
+
     mode: Literal["disabled", "offline", "online"] = Field(
         "disabled", description="disabled (default), offline (files only) or online."
     )
@@ -176,6 +251,15 @@ class TrainSettings(CommandSettings):
 
     preset_sections: ClassVar[dict[str, str]] = {"env": "env", "agent": "agent", "trainer": "trainer"}
     default_presets: ClassVar[dict[str, str]] = {"env": "navigation", "agent": "fast", "trainer": "default"}
+    # The reference's train_job keys (tools/train.py), where they differ from ours.
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "run_name": "run",
+        "trainer.env": "env",
+        "trainer.checkpoint.wandb_checkpoint_interval": Alias("wandb.log_checkpoints", convert=bool),
+        "stats_client": ignored("metta has no stats server; training's stats go to <run_dir>/stats.duckdb"),
+        "dist_cfg_path": ignored("torchrun's environment tells each process its rank"),
+        "cmd": ignored("the command is the metta subcommand"),
+    }
 
     run: str | None = Field(
         None,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from metta_core.config.base import CommandSettings, Device, Section, Seed
+from metta_core.config.reference_names import Alias
 
 
 class SimulationConfig(Section):
@@ -77,6 +78,22 @@ class SuiteConfig(Section):
 
 class SimSettings(CommandSettings):
     """`metta sim`: which policies, which suite, where the stats and replays go."""
+
+    # The reference's sim_job keys (tools/sim.py) and the selector names of its policy store.
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "sim_job.policy_uris": "policies",
+        "policy_uri": Alias("policies", convert=lambda uri: [uri]),
+        "sim_job.stats_db_uri": "stats_db_uri",
+        "sim_job.simulation_suite": "suite",
+        "sim_job.simulation_suite.name": "suite",
+        "sim": "suite",
+        "sim_job.selector_type": "selector",
+        "selector_type": "selector",
+        "sim_job.metric": "metric",
+        "sim_job.replay_dir": "replay_dir",
+        "sim_job.device": "device",
+        "sim_job.seed": "seed",
+    }
 
     policies: list[str] = Field(default_factory=list, description="Policy URIs, or `random` / `simple`.")
     suite: str = Field("navigation", description="Suite preset name (presets/sim/) or YAML path.")
