@@ -11,15 +11,17 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from metta_core.config.base import Device, Section, Seed
+from metta_core.config.base import CommandSettings, Device, Section, Seed
 from metta_core.config.loader import validate_mapping
 from metta_core.config.overrides import parse_overrides, parse_value
-from metta_core.config.presets import PRESETS_DIR, preset_names, read_yaml_file
+from metta_core.config.presets import PRESETS_DIR, preset_names, read_yaml_file, reference_config
+from metta_core.config.reference_names import DROP, Alias, ignored
 from metta_core.errors import ConfigError
+from metta_core.sweep.protein_specs import flatten_parameters, our_spec
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
@@ -28,7 +30,13 @@ Distribution = Literal["uniform", "log_uniform", "int", "categorical"]
 
 class SweepParameter(Section):
     """One searched setting. `mean` is the centre (the first trial's value); `scale` is how far the
-    start-up trials stray from it, as a fraction of the range (of log(range) for log_uniform)."""
+    start-up trials stray from it, as a fraction of the range (of log(range) for log_uniform).
+    Metta/Protein specs (`log_normal`, `uniform_pow2`, `scale: auto`, ...) are read as ours."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _protein_spec(cls, data: Any) -> Any:
+        return our_spec(data)
 
     distribution: Distribution = Field(description="uniform, log_uniform, int or categorical.")
     min: float | None = Field(None, description="Lowest value (not for categorical).")
@@ -86,8 +94,59 @@ class SweepParameter(Section):
         return (self.min + self.max) / 2
 
 
+def _our_setting_paths(parameters: dict[str, Any]) -> dict[str, Any]:
+    """Parameters named the reference's way (`trainer.optimizer.learning_rate`) under our names."""
+    from metta_core.config.reference_names import resolve_path
+    from metta_core.rl.settings import TrainSettings  # pydantic models only, no torch
+
+    renamed = {}
+    for path, spec in parameters.items():
+        ours, _ = resolve_path(TrainSettings, tuple(path.split(".")))
+        renamed[".".join(ours) if ours else path] = spec
+    return renamed
+
+
+def _maximize_only(goal: Any) -> Any:
+    if goal not in ("maximize", "max"):
+        raise ValueError(f"goal {goal!r}: metta sweeps maximise their metric (negate it to minimise)")
+    return DROP
+
+
+def _method(method: Any) -> Any:
+    samplers = {"bayes": "gp", "bayesian": "gp", "random": "random", "tpe": "tpe", "gp": "gp"}
+    if method not in samplers:
+        raise ValueError(f"method {method!r}: expected one of {', '.join(samplers)}")
+    return samplers[method]
+
+
 class SweepConfig(Section):
-    """A hyperparameter sweep over `metta train` settings."""
+    """A hyperparameter sweep over `metta train` settings (or a Metta/Protein sweep file)."""
+
+    # A Protein sweep file's top-level keys (configs/sweep/*.yaml of the reference).
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "goal": Alias(None, convert=_maximize_only),
+        "method": Alias("sampler", convert=_method),
+        "protein.num_random_samples": "startup_trials",
+        **{
+            f"protein.{key}": ignored("Optuna's sampler has no such setting; it is not used")
+            for key in (
+                "max_suggestion_cost",
+                "resample_frequency",
+                "global_search_scale",
+                "random_suggestions",
+                "suggestions_per_pareto",
+                "seed_with_search_center",
+                "expansion_rate",
+            )
+        },
+    }
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nested_parameters(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("parameters"), dict):
+            data = {**data, "parameters": _our_setting_paths(flatten_parameters(data["parameters"]))}
+        return data
 
     parameters: dict[str, SweepParameter] = Field(
         min_length=1, description="Searched settings, by dotted setting path (as in a key=value override)."
@@ -156,7 +215,7 @@ def sweep_config_path(name_or_path: str | Path) -> Path:
     """A shipped sweep preset by name (`fast`), or a path to a YAML file."""
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return candidate
+        return reference_config(candidate) or candidate
     path = PRESETS_DIR / "sweep" / f"{name_or_path}.yaml"
     if not path.exists():
         known = ", ".join(preset_names("sweep")) or "none shipped"
@@ -194,3 +253,32 @@ def nested_overrides(params: dict[str, Any]) -> dict[str, Any]:
             node = node.setdefault(key, {})
         node[leaf] = value
     return nested
+
+
+class SweepJobSettings(CommandSettings):
+    """The reference's `sweep_init` / `sweep_eval` arguments (`sweep_name=... run=...`), for the
+    hidden `metta sweep_init` / `metta sweep_eval` commands; `metta sweep init/eval` are canonical."""
+
+    reference_names: ClassVar[dict[str, str | Alias]] = {
+        "sweep_name": "sweep",
+        "sweep_params": "params",
+        "sweep_run": "run",
+        "sweep_dir": ignored("sweeps live in runs/<sweep_name>/ (set runs_dir=...)"),
+    }
+
+    sweep: str | None = Field(None, description="The sweep's name.")
+    params: str | None = Field(None, description="Sweep config: a YAML path or a shipped preset.")
+    run: str | None = Field(None, description="sweep_eval: the run to evaluate.")
+    metric: str | None = Field(None, description="sweep_eval: the metric to record (default: the sweep's).")
+    storage: str | None = Field(
+        None, description="Optuna storage URL; default: sqlite in the sweep's directory."
+    )
+    runs_dir: Path = Field(Path("runs"), description="Where sweeps and trial runs live.")
+
+    def sweep_of_run(self) -> str:
+        """The sweep named, else the one a trial run's name tells (`<sweep>.t<N>`)."""
+        if self.sweep:
+            return self.sweep
+        if self.run and re.fullmatch(r".+\.t\d+", self.run):
+            return self.run.rsplit(".t", 1)[0]
+        raise ConfigError("sweep_name: required (the run's name does not tell its sweep)")
