@@ -131,3 +131,13 @@ def test_a_decompression_bomb_is_refused_without_inflating_it(tmp_path, payload)
     peak, printed = _peak_rss_mb_of(code)
     assert "inflates to more than 64 MiB" in printed
     assert peak < 400, f"peak RSS {peak:.0f} MB"
+
+
+def test_a_field_that_disappears_is_gone_in_later_frames():
+    # An altar's inventory is written only while it holds something: emptied, it must not linger.
+    from metta_core.replay.format import build_replay, expand_frames
+
+    full = {"objects": {"5": {"id": 5, "type_id": 2, "row": 1, "col": 1, "inventory": [0, 1]}}, "agents": {}}
+    empty = {"objects": {"5": {"id": 5, "type_id": 2, "row": 1, "col": 1}}, "agents": {}}
+    frames = expand_frames(build_replay({"map_size": [3, 3]}, [full, empty, empty]))
+    assert [("inventory" in f["objects"]["5"]) for f in frames] == [True, False, False]

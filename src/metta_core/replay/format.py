@@ -17,6 +17,7 @@ from typing import Any
 
 from metta_core import storage
 from metta_core.errors import StorageError
+from metta_core.replay import mettascope
 
 FORMAT_NAME = "metta-replay"
 FORMAT_VERSION = 1
@@ -30,7 +31,10 @@ State = dict[str, dict[str, dict[str, Any]]]  # {"objects": {id: fields}, "agent
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any], static: tuple[str, ...]) -> dict[str, Any]:
-    return {key: value for key, value in after.items() if key not in static and before.get(key) != value}
+    """Changed fields; a field that disappeared (an emptied inventory) is null in the delta."""
+    changed = {key: value for key, value in after.items() if key not in static and before.get(key) != value}
+    changed.update({key: None for key in before if key not in after and key not in static})
+    return changed
 
 
 def frame_delta(previous: State, current: State) -> dict[str, Any]:
@@ -63,7 +67,10 @@ def apply_delta(state: State, delta: dict[str, Any]) -> State:
         for key in delta.get(f"removed_{kind}", ()):
             result[kind].pop(key, None)
         for key, fields in delta.get(kind, {}).items():
-            result[kind].setdefault(key, {}).update(fields)
+            record = result[kind].setdefault(key, {})
+            record.update(fields)
+            for name in [name for name, value in fields.items() if value is None]:
+                del record[name]
     return result
 
 
@@ -136,6 +143,8 @@ def decode_replay(data: bytes, source: str = "replay") -> dict[str, Any]:
         replay = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise StorageError(f"{source}: not a readable replay (invalid JSON: {err})") from None
+    if mettascope.is_mettascope(replay):  # the reference viewer's files read as ours
+        return build_replay(*mettascope.from_mettascope(replay, source))
     if not isinstance(replay, dict) or replay.get("format") != FORMAT_NAME:
         raise StorageError(f'{source}: not a metta replay (no "format": "{FORMAT_NAME}")')
     version = replay.get("version")
@@ -150,8 +159,13 @@ def decode_replay(data: bytes, source: str = "replay") -> dict[str, Any]:
 
 
 def write_replay(replay: dict[str, Any], uri: Path | str) -> str:
-    """Write the replay to a path or URI (atomic locally, one PUT on s3); returns the URI."""
-    storage.write_bytes(uri, encode_replay(replay), content_type="application/gzip")
+    """Write the replay to a path or URI (atomic locally, one PUT on s3); returns the URI.
+    A `.json.z` name gets MettaScope's format (zlib JSON, per-key change lists), others ours."""
+    if str(uri).endswith(mettascope.SUFFIX):
+        data = mettascope.encode_mettascope(mettascope.to_mettascope(replay, expand_frames(replay)))
+        storage.write_bytes(uri, data, content_type="application/x-compress")
+    else:
+        storage.write_bytes(uri, encode_replay(replay), content_type="application/gzip")
     return str(uri)
 
 

@@ -4,9 +4,9 @@ WatchSettings), where the replay goes, where the viewer's server listens. Valida
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from metta_core.config.base import CommandSettings
 from metta_core.config.reference_names import Alias
@@ -40,12 +40,25 @@ class ReplaySettings(WatchSettings, ViewSettings):
         None, description="Replay file (path or s3:// URI); default replays/<env>.json.gz."
     )
 
+    format: Literal["metta", "mettascope"] = Field(
+        "metta", description="metta (.json.gz) or mettascope (the reference viewer's .json.z)."
+    )
+
+    @model_validator(mode="after")
+    def _suffix_names_the_format(self) -> ReplaySettings:
+        if self.format == "mettascope" and self.output and not self.output.endswith(".json.z"):
+            raise ValueError(f"output {self.output}: a MettaScope replay is written to a *.json.z name")
+        return self
+
+    def _suffix(self) -> str:
+        return ".json.z" if self.format == "mettascope" else ".json.gz"
+
     def output_uri(self) -> str:
-        return self.output or f"replays/{self.env.name}.json.gz"
+        return self.output or f"replays/{self.env.name}{self._suffix()}"
 
 
 class PlaySettings(ReplaySettings):
     """`metta play`: a human plays agent 0 in the browser; the policy plays the others."""
 
     def output_uri(self) -> str:
-        return self.output or f"replays/play_{self.env.name}.json.gz"
+        return self.output or f"replays/play_{self.env.name}{self._suffix()}"

@@ -62,6 +62,8 @@ function applyDelta(state, delta) {
     for (const key of delta["removed_" + kind] || []) delete state[kind][key];
     for (const [key, fields] of Object.entries(delta[kind] || {})) {
       state[kind][key] = Object.assign(state[kind][key] || {}, fields);
+      // A null field disappeared in that frame (an emptied inventory).
+      for (const [name, value] of Object.entries(fields)) if (value === null) delete state[kind][key][name];
     }
   }
   return state;
