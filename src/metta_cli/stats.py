@@ -32,12 +32,26 @@ def command(
     write: Annotated[
         bool, typer.Option("--write", help="Open a local file writable (the shell, and --query).")
     ] = False,
+    metta_names: Annotated[
+        bool,
+        typer.Option(
+            "--metta-names", help="Metta's table and column names first (its saved SQL runs as is)."
+        ),
+    ] = False,
+    export_parquet: Annotated[
+        str | None,
+        typer.Option(
+            "--export-parquet",
+            help="Write every table as <DIR>/<table>.parquet (a directory or s3:// prefix).",
+        ),
+    ] = None,
 ) -> None:
     """Open a stats database in the DuckDB shell (tables and example queries first), run one
     query with --query, or merge databases into it with --merge."""
     from metta_core.errors import MettaError
     from metta_core.stats import shell
 
+    uri = uri.removeprefix("+").removeprefix("eval_db_uri=")  # the reference's `+eval_db_uri=URI`
     if fmt not in shell.FORMATS:
         raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(shell.FORMATS)})")
     if write and uri.startswith("s3://"):
@@ -51,8 +65,18 @@ def command(
         if query is None:
             return
     with shell.open_database(uri) as path:
+        if export_parquet is not None:
+            from metta_core.stats.parquet import export_parquet as export
+
+            for written in export(path, export_parquet):
+                err_console.print(f"wrote {written}", highlight=False)
+            if query is None:
+                return
         if query is not None:  # after a --merge, on the merged database
-            with shell.streamed_query(path, query, read_only=not write) as (columns, batches):
+            with shell.streamed_query(path, query, read_only=not write, metta_names=metta_names) as (
+                columns,
+                batches,
+            ):
                 if fmt == "table":
                     _print_table(columns, batches)
                 else:  # streamed: a 100M-row result never sits in memory
@@ -66,7 +90,8 @@ def command(
         for what, sql in examples:
             console.print(f"  -- {what}\n  {sql}", highlight=False, soft_wrap=True)
         console.print()
-        raise typer.Exit(shell.open_shell(path, read_only=not write and not uri.startswith("s3://")))
+        read_only = not write and not uri.startswith("s3://")
+        raise typer.Exit(shell.open_shell(path, read_only=read_only, metta_names=metta_names))
 
 
 #: Rows a --format table shows; more would not be read on a terminal (csv and json stream them all).

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from metta_core.errors import StorageError, first_line
-from metta_core.stats.schema import SCHEMA_VERSION, TABLE_SQL, VIEW_SQL
+from metta_core.stats.schema import METTA_VIEW_SQL, SCHEMA_VERSION, TABLE_SQL, VIEW_SQL
 
 
 class EpisodeLike(Protocol):
@@ -103,7 +103,7 @@ class StatsDB:
                 raise StorageError(
                     f"{self.path}: stats schema version {row[0]}, this metta writes {SCHEMA_VERSION}"
                 )
-            for sql in VIEW_SQL:
+            for sql in (*VIEW_SQL, *METTA_VIEW_SQL):
                 self.con.execute(sql)
 
     # -- transactions ---------------------------------------------------------------------

@@ -102,6 +102,66 @@ VIEW_SQL: tuple[str, ...] = (
     GROUP BY ALL""",
 )
 
+#: Metta's StatsDB names over our tables, in a schema of their own (`metta.agent_metrics`, ...):
+#: Metta's table names are ours with other columns. `metta stats --metta-names` puts this schema
+#: first on the search path, so a Metta user's saved SQL (`... FROM agent_metrics WHERE
+#: episode_id = ...`) runs unchanged. policy_key/policy_version split our `run:epoch_N` names.
+METTA_SCHEMA = "metta"
+_POLICY_KEY = "regexp_replace(policy_name, ':[^:]*$', '')"
+_POLICY_VERSION = "coalesce(TRY_CAST(regexp_extract(policy_name, '(\\d+)$', 1) AS INTEGER), 0)"
+METTA_VIEW_SQL: tuple[str, ...] = (
+    f"CREATE SCHEMA IF NOT EXISTS {METTA_SCHEMA}",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.episodes AS
+    SELECT id, length AS step_count, created_at, created_at AS completed_at, simulation_id,
+           CAST(NULL AS VARCHAR) AS replay_url
+    FROM main.episodes""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.episode_attributes AS
+    SELECT id AS episode_id, 'episode_seed' AS attribute, CAST(episode_seed AS VARCHAR) AS value FROM main.episodes
+    UNION ALL
+    SELECT id, 'env_index', CAST(env_index AS VARCHAR) FROM main.episodes""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.agent_groups AS
+    SELECT episode AS episode_id, team AS group_id, agent AS agent_id FROM main.agent_policies""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.agent_metrics AS
+    SELECT episode AS episode_id, agent AS agent_id, metric, value FROM main.agent_metrics""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.agent_policies AS
+    SELECT episode AS episode_id, agent AS agent_id, {_POLICY_KEY} AS policy_key,
+           {_POLICY_VERSION} AS policy_version
+    FROM main.agent_policies""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.simulations AS
+    SELECT s.id, s.name, s.suite, s.env_name AS env,
+           ANY_VALUE({_POLICY_KEY.replace("policy_name", "p.policy_name")}) AS policy_key,
+           ANY_VALUE({_POLICY_VERSION.replace("policy_name", "p.policy_name")}) AS policy_version,
+           s.created_at, MAX(e.created_at) AS finished_at
+    FROM main.simulations s
+    LEFT JOIN main.episodes e ON e.simulation_id = s.id
+    LEFT JOIN main.agent_policies p ON p.episode = e.id AND p.agent = 0
+    GROUP BY s.id, s.name, s.suite, s.env_name, s.created_at""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.policy_simulation_agent_samples AS
+    SELECT ap.policy_key, ap.policy_version, s.suite AS sim_suite, s.name AS sim_name, s.env AS sim_env,
+           ap.episode_id, ap.agent_id
+    FROM {METTA_SCHEMA}.agent_policies ap
+    JOIN {METTA_SCHEMA}.episodes e ON e.id = ap.episode_id
+    JOIN {METTA_SCHEMA}.simulations s ON s.id = e.simulation_id""",
+    f"""
+    CREATE OR REPLACE VIEW {METTA_SCHEMA}.policy_simulation_agent_metrics AS
+    SELECT ap.policy_key, ap.policy_version, s.suite AS sim_suite, s.name AS sim_name, s.env AS sim_env,
+           m.metric, m.value
+    FROM {METTA_SCHEMA}.agent_metrics m
+    JOIN {METTA_SCHEMA}.agent_policies ap ON ap.episode_id = m.episode_id AND ap.agent_id = m.agent_id
+    JOIN {METTA_SCHEMA}.episodes e ON e.id = m.episode_id
+    JOIN {METTA_SCHEMA}.simulations s ON s.id = e.simulation_id""",
+    # The two joined views, whose names clash with nothing of ours, in the main schema too.
+    f"CREATE OR REPLACE VIEW main.policy_simulation_agent_samples AS SELECT * FROM {METTA_SCHEMA}.policy_simulation_agent_samples",
+    f"CREATE OR REPLACE VIEW main.policy_simulation_agent_metrics AS SELECT * FROM {METTA_SCHEMA}.policy_simulation_agent_metrics",
+)
+
 #: Queries printed by `metta stats` before the shell opens: (what it answers, SQL).
 EXAMPLE_QUERIES: tuple[tuple[str, str], ...] = (
     (

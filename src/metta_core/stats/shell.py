@@ -23,14 +23,24 @@ from typing import Any
 from metta_core import storage
 from metta_core.errors import MettaError, StorageError
 from metta_core.stats.db import open_stats_db
-from metta_core.stats.schema import EXAMPLE_QUERIES
+from metta_core.stats.schema import EXAMPLE_QUERIES, METTA_SCHEMA
 
 FORMATS = ("table", "csv", "json")
+#: Metta's names (the `metta` schema of views) before ours: a Metta user's saved SQL runs as is.
+METTA_SEARCH_PATH = f"SET search_path = '{METTA_SCHEMA},main'"
 
 
 @contextmanager
 def open_database(uri: str) -> Iterator[Path]:
-    """A local path holding the stats database at `uri` (downloaded to a temp file for s3://)."""
+    """A local path holding the stats database at `uri` (downloaded to a temp file for s3://,
+    into the cache for wandb://stats/<name>)."""
+    from metta_core.stats.wandb_stats import PREFIX, fetch_stats_artifact
+
+    if uri.startswith(PREFIX):
+        path = fetch_stats_artifact(uri)
+        open_stats_db(path).close()
+        yield path
+        return
     with storage.local_copy(uri, ".duckdb") as path:
         try:
             open_stats_db(path).close()  # a clear error now beats a confusing one inside the shell
@@ -69,14 +79,17 @@ def _plain(value: Any) -> Any:
 
 @contextmanager
 def streamed_query(
-    path: Path, sql: str, read_only: bool = True
+    path: Path, sql: str, read_only: bool = True, metta_names: bool = False
 ) -> Iterator[tuple[list[str], Iterator[list[tuple]]]]:
-    """(columns, batches of rows) of one query, streamed from the open database."""
+    """(columns, batches of rows) of one query, streamed from the open database. With
+    `metta_names`, Metta's table and column names come first (`schema.METTA_VIEW_SQL`)."""
     from metta_core.stats.db import StatsDB
 
     if not read_only:
         open_stats_db(path).close()  # a foreign file is refused, not given a schema
     with open_stats_db(path) if read_only else StatsDB(path) as db:
+        if metta_names:
+            db.con.execute(METTA_SEARCH_PATH)
         yield db.stream(sql)
 
 
@@ -108,12 +121,13 @@ def write_rows(
     raise MettaError(f"--format {fmt}: unknown format (known: {', '.join(FORMATS)})")
 
 
-def open_shell(path: Path, read_only: bool) -> int:
+def open_shell(path: Path, read_only: bool, metta_names: bool = False) -> int:
     """Hand the terminal to the DuckDB shell (or the Python prompt); returns its exit code."""
     executable = find_duckdb_executable()
     if executable is None or not shell_can_open(executable, path):
-        return python_shell(path, read_only)
-    command = [executable, *(["-readonly"] if read_only else []), str(path)]
+        return python_shell(path, read_only, metta_names=metta_names)
+    first = ["-cmd", METTA_SEARCH_PATH] if metta_names else []
+    command = [executable, *(["-readonly"] if read_only else []), *first, str(path)]
     return subprocess.run(command, check=False).returncode
 
 
@@ -126,12 +140,18 @@ def shell_can_open(executable: str, path: Path) -> bool:
 
 
 def python_shell(
-    path: Path, read_only: bool, read_line: Callable[[str], str] = input, write: Callable[[str], Any] = print
+    path: Path,
+    read_only: bool,
+    read_line: Callable[[str], str] = input,
+    write: Callable[[str], Any] = print,
+    metta_names: bool = False,
 ) -> int:
     """A minimal SQL prompt: statements end with `;`; `.tables`, `.schema NAME`, `.quit`."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=read_only)
+    if metta_names:
+        con.execute(METTA_SEARCH_PATH)
     write("no DuckDB shell that reads this file; using metta's SQL prompt (.tables, .schema NAME, .quit)")
     buffer = ""
     try:
