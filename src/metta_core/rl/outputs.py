@@ -62,15 +62,19 @@ class RunOutputs:
 
     def close(self) -> None:
         self.log.close()
-        if self.tracker is not None:
-            self.tracker.finish()
+        stats_path = None
         if self.stats_db is not None:
+            stats_path = self.stats_db.path
             self.stats_db.close()
             if self.stats_export_uri is not None:
                 from metta_core.stats.merge import export_database
 
                 export_database(self.stats_db.path, self.stats_export_uri)
             self.stats_db = None
+        if self.tracker is not None:
+            if stats_path is not None:  # closed first, so the artifact holds every episode
+                self.tracker.log_stats_db(stats_path)
+            self.tracker.finish()
 
     def __enter__(self) -> RunOutputs:
         return self

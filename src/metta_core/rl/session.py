@@ -20,6 +20,7 @@ import torch
 from metta_core.policy.checkpoint import Checkpoint, save_checkpoint
 from metta_core.rl.build import TrainingParts
 from metta_core.rl.distributed import Distributed
+from metta_core.rl.metta_metric_names import evaluation_names, training_names
 from metta_core.rl.outputs import RunOutputs
 from metta_core.rl.run_files import checkpoint_path
 from metta_core.rl.settings import TrainSettings
@@ -53,6 +54,8 @@ class TrainingSession:
     saved_epoch: int = -1
     _episode_rewards: list[float] = field(default_factory=list)
     _episode_hearts: list[float] = field(default_factory=list)
+    #: Every agent's counters of the episodes that ended this epoch (wandb's `env_agent/*`).
+    _epoch_agent_stats: list[dict[str, float]] = field(default_factory=list)
     _last_report: float = 0.0
 
     @property
@@ -74,6 +77,7 @@ class TrainingSession:
         """Mean reward and hearts per agent per episode over the last `EPISODE_WINDOW` episodes."""
         env, outputs = self.parts.env, self.outputs
         episodes = env.drain_episodes()
+        self._epoch_agent_stats = [stats for episode in episodes for stats in episode.agent_stats]
         if outputs.stats_db is not None and episodes:
             outputs.stats_db.add_episodes(outputs.stats_sim_id, episodes, [self.policy_key] * env.num_agents)
         curriculum = self.parts.curriculum
@@ -105,7 +109,12 @@ class TrainingSession:
             **metrics,
         }
         if self.outputs.tracker is not None:
-            self.outputs.tracker.log({f"train/{k}": v for k, v in metrics.items()}, self.agent_steps)
+            named = training_names(
+                metrics, self._epoch_agent_stats, self.agent_steps, self.epoch, self.wall_time
+            )
+            self.outputs.tracker.log(
+                {**{f"train/{k}": v for k, v in metrics.items()}, **named}, self.agent_steps
+            )
         self.outputs.log.metrics(progress)
         now = time.monotonic()
         if self.finished or now - self._last_report >= self.settings.trainer.log_interval_s:
@@ -187,7 +196,10 @@ class TrainingSession:
             }
         )
         if self.outputs.tracker is not None:
-            self.outputs.tracker.log({f"eval/{k}": v for k, v in self.scores.items()}, self.agent_steps)
+            named = evaluation_names(suite, float(result.score), result.normalized, self.agent_steps)
+            self.outputs.tracker.log(
+                {**{f"eval/{k}": v for k, v in self.scores.items()}, **named}, self.agent_steps
+            )
 
 
 def format_progress(progress: dict[str, Any]) -> str:

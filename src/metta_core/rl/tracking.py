@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from metta_core.errors import ConfigError
+from metta_core.rl.metta_metric_names import STEP_METRIC
 from metta_core.rl.settings import WandbConfig
 
 
@@ -19,6 +20,7 @@ class Tracker:
     def __init__(self, config: WandbConfig, run_name: str, run_dir: Path, settings_data: dict[str, Any]):
         self.config = config
         self.run = None
+        self.run_name = run_name
         if config.mode == "disabled":
             return
         try:
@@ -43,6 +45,9 @@ class Tracker:
             dir=str(run_dir),
             config=settings_data,
         )
+        # The reference's x-axis: every metric is plotted against agent steps.
+        self.run.define_metric(STEP_METRIC)
+        self.run.define_metric("*", step_metric=STEP_METRIC)
 
     @property
     def enabled(self) -> bool:
@@ -51,6 +56,14 @@ class Tracker:
     def log(self, metrics: dict[str, float], agent_steps: int) -> None:
         if self.run is not None:
             self.run.log(metrics, step=agent_steps)
+
+    def log_stats_db(self, path: Path) -> None:
+        """The run's stats DB as an artifact `<run>_stats` of type `stats` (`wandb://stats/<run>_stats`)."""
+        if self.run is None or not path.exists():
+            return
+        artifact = self._wandb.Artifact(f"{self.run_name}_stats", type="stats")
+        artifact.add_file(str(path), name="stats.duckdb")
+        self.run.log_artifact(artifact, aliases=["latest"])
 
     def log_checkpoint(self, path: Path, run_name: str, metadata: dict[str, Any]) -> None:
         if self.run is None or not self.config.log_checkpoints:
