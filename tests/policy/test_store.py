@@ -31,9 +31,15 @@ def test_all_selector_lists_every_checkpoint_in_epoch_order(run_dir):
     assert [r.metadata["epoch"] for r in PolicyStore().records(str(run_dir), selector="all")] == [1, 2, 3]
 
 
-def test_top_selector_on_missing_metric_is_a_policy_error(run_dir):
-    with pytest.raises(PolicyError, match="metric 'navigation'"):
-        PolicyStore().records(str(run_dir), selector="top", metric="navigation")
+def test_top_selector_without_the_metric_takes_the_latest_and_says_so(run_dir, caplog):
+    # As the reference's selector does when no checkpoint has a score to rank by.
+    with caplog.at_level("WARNING", logger="metta"):
+        (record,) = PolicyStore().records(str(run_dir), selector="top", metric="navigation")
+    assert record.uri == PolicyStore().records(str(run_dir), selector="latest")[0].uri
+    assert any(
+        "no checkpoint has the metric 'navigation'; taking the latest" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_unknown_selector_and_missing_path_are_policy_errors(tmp_path, run_dir):

@@ -6,7 +6,9 @@ agent` and shell completion read it, and `policy.network` builds the network fro
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, model_validator
 
 from metta_core.config.base import Section
 
@@ -27,3 +29,24 @@ class AgentConfig(Section):
     head_size: int = Field(
         0, ge=0, description="Hidden width of the actor and critic heads; 0 makes them single linear layers."
     )
+    encoder: Literal["cnn", "latent_attn"] = Field(
+        "cnn",
+        description="cnn: two convolutions over the window; latent_attn: every non-empty cell a token, "
+        "latent cross-attention then self-attention (the reference's latent_attn_* agents).",
+    )
+    fourier_freqs: int = Field(4, ge=1, le=16, description="latent_attn: position frequencies per axis.")
+    latent_queries: int = Field(1, ge=1, description="latent_attn: learnt queries attending to the cells.")
+    latent_dim: int = Field(32, ge=4, description="latent_attn: width of tokens and latents.")
+    latent_heads: int = Field(4, ge=1, description="latent_attn: heads of the cross-attention.")
+    latent_layers: int = Field(1, ge=1, description="latent_attn: cross-attention blocks.")
+    self_attn_layers: int = Field(0, ge=0, description="latent_attn: self-attention layers over the latents.")
+    self_attn_heads: int = Field(4, ge=1, description="latent_attn: heads of the self-attention.")
+
+    @model_validator(mode="after")
+    def _heads_divide_width(self) -> AgentConfig:
+        for field in ("latent_heads", "self_attn_heads"):
+            if self.latent_dim % getattr(self, field):
+                raise ValueError(
+                    f"{field} ({getattr(self, field)}) must divide latent_dim ({self.latent_dim})"
+                )
+        return self

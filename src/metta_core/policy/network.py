@@ -16,6 +16,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from metta_core.policy.config import AgentConfig
+from metta_core.policy.token_encoder import LatentAttentionEncoder
 
 LSTMState = tuple[torch.Tensor, torch.Tensor]
 
@@ -99,8 +100,14 @@ class MettaPolicy(nn.Module):
             nn.ReLU(),
             nn.Flatten(),
         )
+        encoded = c2 * h2 * w2
+        self.tokens = None
+        if config.encoder == "latent_attn":
+            self.cnn = None
+            self.tokens = LatentAttentionEncoder(channels, height, width, config)
+            encoded = self.tokens.out_size
         self.encoder = nn.Sequential(
-            _layer_init(nn.Linear(c2 * h2 * w2 + spec.num_global_features, config.hidden_size)), nn.ReLU()
+            _layer_init(nn.Linear(encoded + spec.num_global_features, config.hidden_size)), nn.ReLU()
         )
         core = config.lstm_size or config.hidden_size
         self.lstm = nn.LSTM(config.hidden_size, config.lstm_size) if config.lstm_size else None
@@ -151,6 +158,11 @@ class MettaPolicy(nn.Module):
         # channels_last makes the CPU convolutions several times faster for these small channels;
         # one copy converts the uint8 window to float in that layout. Dividing the input by the
         # per-layer normaliser equals dividing the first layer's weights by it (far fewer numbers).
+        if self.tokens is not None:
+            features = self.tokens(obs, self.feature_max)
+            if global_obs.shape[-1]:
+                features = torch.cat([features, global_obs / self.global_max], dim=1)
+            return self.encoder(features)
         x = torch.empty(obs.shape, dtype=torch.float32, device=obs.device, memory_format=torch.channels_last)
         x.copy_(obs)
         first, second = self.cnn[0], self.cnn[2]

@@ -10,6 +10,7 @@ when a selector needs its metadata. This module never trains and never writes ch
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 
 from metta_core import storage
 from metta_core.errors import PolicyError, StorageError
+
+_log = logging.getLogger("metta")
 
 SELECTORS = ("latest", "top", "all")
 CHECKPOINT_SUFFIX = ".pt"
@@ -98,8 +101,9 @@ class PolicyStore:
             return found
         scored = [(r.metric(metric), r) for r in found]
         scored = [(value, r) for value, r in scored if value is not None]
-        if not scored:
-            raise PolicyError(f"{uri}: no checkpoint has the metric '{metric}' in its metadata")
+        if not scored:  # as the reference's selector does: no scores to rank by, take the latest
+            _log.warning("note: %s: no checkpoint has the metric '%s'; taking the latest", uri, metric)
+            return [found[-1]]
         scored.sort(key=lambda pair: (pair[0], _epoch_key(pair[1])), reverse=True)
         return [r for _, r in scored[: max(top_k, 1)]]
 
@@ -124,20 +128,46 @@ class PolicyStore:
         return sorted(str(p) for p in directory.glob(f"*{CHECKPOINT_SUFFIX}") if p.is_file())
 
     def _download_wandb(self, uri: str) -> Path:
-        """Fetch a wandb artifact into the cache; returns the directory holding its .pt files."""
+        """Fetch a wandb artifact into the cache; returns the directory holding its .pt files.
+
+        Offline (WANDB_MODE offline or disabled) `wandb://run/<name>` is the local run of that
+        name, whose checkpoints are the ones the trainer uploads, and `wandb://sweep/<name>` the
+        local sweep's best trial; any other wandb URI is an error."""
         rest = uri[len("wandb://") :]
-        if rest.startswith("run/"):
-            # The trainer logs each run's checkpoints as a model artifact named after the run.
-            run_name = rest[len("run/") :]
+        offline = os.environ.get("WANDB_MODE", "") in ("offline", "disabled", "dryrun")
+        if rest.startswith(("run/", "sweep/")):
+            # The trainer logs each run's checkpoints as a model artifact named after the run
+            # (the reference names a sweep's best policy `sweep_model/<sweep>`).
+            kind, name = rest.split("/", 1)
+            name, _, version = name.partition(":")
+            local = Path(os.environ.get("METTA_DATA_DIR", "runs")) / name
+            if offline and kind == "sweep" and (local / "sweep.yaml").is_file():
+                local = _best_trial_run(name, local.parent)
+            if offline and local.is_dir():
+                _log.warning(
+                    "note: %s: wandb is %s; using the local run %s", uri, os.environ["WANDB_MODE"], local
+                )
+                return local
             project = os.environ.get("WANDB_PROJECT", "metta")
             entity = os.environ.get("WANDB_ENTITY")
-            path = f"{entity}/{project}/{run_name}:latest" if entity else f"{project}/{run_name}:latest"
+            artifact = (
+                f"{name}:{version or 'latest'}" if kind == "run" else f"sweep_{name}:{version or 'latest'}"
+            )
+            path = f"{entity}/{project}/{artifact}" if entity else f"{project}/{artifact}"
         else:
-            if rest.count("/") != 2:
+            parts = rest.split("/")
+            if len(parts) == 4:  # the reference's <entity>/<project>/<type>/<name>:<version>
+                parts = [parts[0], parts[1], parts[3]]
+            if len(parts) != 3:
                 raise PolicyError(
-                    f"{uri}: expected wandb://run/<name> or wandb://<entity>/<project>/<artifact>:<version>"
+                    f"{uri}: expected wandb://run/<name>, wandb://sweep/<name> or "
+                    "wandb://<entity>/<project>[/<type>]/<artifact>:<version>"
                 )
-            path = rest if ":" in rest else f"{rest}:latest"
+            path = "/".join(parts) if ":" in parts[-1] else "/".join(parts) + ":latest"
+        if offline:
+            raise PolicyError(
+                f"{uri}: wandb is {os.environ['WANDB_MODE']}, so artifact {path} cannot be fetched"
+            )
         target = self.cache_dir / "wandb" / path.replace("/", "__").replace(":", "__")
         try:
             import wandb
@@ -151,3 +181,21 @@ class PolicyStore:
                 f"{uri}: cannot fetch wandb artifact {path} ({str(err).splitlines()[0][:160]})"
             ) from None
         return target
+
+
+def _best_trial_run(sweep: str, runs_dir: Path) -> Path:
+    """The run directory of a local sweep's best finished trial (the first objective's best)."""
+    import optuna
+
+    from metta_core.config.presets import read_yaml_file
+    from metta_core.sweep.study import load_sweep_study
+
+    stored = read_yaml_file(runs_dir / sweep / "sweep.yaml", "sweep file") or {}
+    if not isinstance(stored, dict) or not stored.get("storage"):
+        raise PolicyError(f"wandb://sweep/{sweep}: {runs_dir / sweep / 'sweep.yaml'} names no storage")
+    study = load_sweep_study(sweep, stored["storage"])
+    done = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
+    if not done:
+        raise PolicyError(f"wandb://sweep/{sweep}: the local sweep has no finished trial yet")
+    best = max(done, key=lambda t: t.values[0])
+    return runs_dir / best.user_attrs.get("run", f"{sweep}.t{best.number}")
