@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import console
+from metta_cli.common import ConfigFileOption, OverridesArgument, console, resolve_settings
 
 
 def command(
+    ctx: typer.Context,
+    overrides: OverridesArgument = None,
     policy: Annotated[
         str | None, typer.Option("--policy", "-p", help="Policy URI, run directory, run name or policy name.")
     ] = None,
@@ -23,33 +25,49 @@ def command(
         ),
     ] = None,
     stats_db_uri: Annotated[
-        str, typer.Option("--stats-db-uri", help="Stats database written by `metta sim` (path or s3://).")
-    ] = "eval_stats.duckdb",
+        str | None,
+        typer.Option(
+            "--stats-db-uri",
+            help="Stats database written by `metta sim` (path or s3://) [default: eval_stats.duckdb].",
+        ),
+    ] = None,
     output_path: Annotated[
         str | None,
         typer.Option("--output-path", "-o", help="Directory or s3:// prefix (default analysis/<policy>)."),
     ] = None,
     selector: Annotated[
-        str, typer.Option("--selector", help="Checkpoint analysed: latest or top.")
-    ] = "latest",
+        str | None, typer.Option("--selector", help="Checkpoint analysed: latest (default) or top.")
+    ] = None,
     metric: Annotated[
-        str, typer.Option("--metric", help="Metric that `--selector top` ranks by.")
-    ] = "reward",
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write analysis.pdf.")] = True,
+        str | None, typer.Option("--metric", help="Metric that `--selector top` ranks by [default: reward].")
+    ] = None,
+    pdf: Annotated[
+        bool | None, typer.Option("--pdf/--no-pdf", help="Also write analysis.pdf [default: pdf].")
+    ] = None,
+    config: ConfigFileOption = None,
 ) -> None:
     """Write a self-contained HTML report (plots embedded), JSON and PDF of a policy's evaluations:
     scores with confidence intervals, metric distributions, behaviour, learning progress."""
     from metta_core.report.analyze import analyze, default_output
+    from metta_core.report.settings import AnalyzeSettings
 
-    if run is not None:
-        _training_curves(run, output_path)
-        if policy is None:
+    settings = resolve_settings(AnalyzeSettings, ctx, config=config, overrides=overrides)
+    if settings.run is not None:
+        _training_curves(settings.run, settings.output_path)
+        if settings.policy is None:
             return
-    if policy is None:
+    if settings.policy is None:
         from metta_core.errors import ConfigError
 
         raise ConfigError("--policy: give the policy to analyse (or --run for a run's training curves)")
-    result = analyze(policy, stats_db_uri, output_path or default_output(policy), selector, metric, pdf)
+    result = analyze(
+        settings.policy,
+        settings.stats_db_uri,
+        settings.output_path or default_output(settings.policy),
+        settings.selector,
+        settings.metric,
+        settings.pdf,
+    )
     console.print(f"analysed {result.policy} ({len(result.checkpoints)} checkpoint(s) in the database)")
     for uri in (result.html_uri, result.json_uri, result.pdf_uri):
         if uri:

@@ -74,6 +74,9 @@ def _register() -> None:
             app.add_typer(module.app, name=name, help=description)
         else:
             app.command(name, help=description)(module.command)
+    from metta_cli import reference_tools
+
+    reference_tools.register(app)
 
 
 _register()
@@ -85,6 +88,10 @@ def main() -> None:
     from metta_core.errors import MettaError
     from metta_core.interrupts import termination_like_ctrl_c
 
+    # The reference asks Hydra for a tool's help with `hydra/help=default`: that is our --help.
+    sys.argv[1:] = [
+        "--help" if arg.startswith(("hydra/help=", "+hydra/help=")) else arg for arg in sys.argv[1:]
+    ]
     try:
         with termination_like_ctrl_c():
             # Not standalone: usage errors come back here, to be one line like every other error.

@@ -39,7 +39,13 @@ def command(
     env: EnvOption = None,
     budget_seconds: Annotated[
         float,
-        typer.Option("--budget-seconds", "-b", min=0.1, help="Measuring time in all (compilation excluded)."),
+        typer.Option(
+            "--budget-seconds",
+            "-b",
+            min=0.1,
+            envvar="METTA_AUTOTUNE_BUDGET_SECONDS",
+            help="Measuring time in all (compilation excluded).",
+        ),
     ] = 60.0,
     num_envs: Annotated[
         str, typer.Option("--num-envs", help="num_envs values to try, comma-separated.")

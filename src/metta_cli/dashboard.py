@@ -9,40 +9,39 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import console
-
-
-def _split(text: str | None, option: str) -> list[str] | None:
-    """A comma-separated option's entries; given but empty (`''`, `',,,'`) is an error, not "all"."""
-    if text is None:
-        return None
-    parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not parts:
-        from metta_core.errors import ConfigError
-
-        raise ConfigError(f"{option} {text!r}: names nothing (give comma-separated names, or leave it out)")
-    return parts
+from metta_cli.common import ConfigFileOption, OverridesArgument, console, resolve_settings
 
 
 def command(
+    ctx: typer.Context,
+    overrides: OverridesArgument = None,
     policies: Annotated[
         str | None,
         typer.Option("--policies", help="Comma-separated policies (names, URIs, runs); default all."),
     ] = None,
-    metrics: Annotated[str, typer.Option("--metrics", help="Comma-separated metrics.")] = "reward",
+    metrics: Annotated[
+        str | None, typer.Option("--metrics", help="Comma-separated metrics [default: reward].")
+    ] = None,
     stats_db_uri: Annotated[
-        str, typer.Option("--stats-db-uri", help="Stats database (path or s3://).")
-    ] = "eval_stats.duckdb",
+        str | None,
+        typer.Option("--stats-db-uri", help="Stats database (path or s3://) [default: eval_stats.duckdb]."),
+    ] = None,
     output_path: Annotated[
-        str, typer.Option("--output-path", "-o", help="Dashboard JSON: a path or s3://bucket/key.json.")
-    ] = "dashboard.json",
+        str | None,
+        typer.Option(
+            "--output-path",
+            "-o",
+            help="Dashboard JSON: a path or s3://bucket/key.json [default: dashboard.json].",
+        ),
+    ] = None,
+    config: ConfigFileOption = None,
 ) -> None:
     """Write the dashboard JSON (policies x evals matrix with metadata) and an HTML heatmap next to it."""
     from metta_core.report.dashboard import dashboard
+    from metta_core.report.settings import DashboardSettings
 
-    result = dashboard(
-        stats_db_uri, output_path, _split(policies, "--policies"), _split(metrics, "--metrics")
-    )
+    settings = resolve_settings(DashboardSettings, ctx, config=config, overrides=overrides)
+    result = dashboard(settings.stats_db_uri, settings.output_path, settings.policies, settings.metrics)
     data = result.data
     console.print(f"dashboard of {len(data['policies'])} policies x {len(data['evals'])} evals")
     console.print(f"  wrote {result.json_uri}", highlight=False, soft_wrap=True)

@@ -18,6 +18,7 @@ class ShowMode(StrEnum):
     ascii = "ascii"
     png = "png"
     none = "none"
+    PIL = "PIL"  # the reference's image mode: here it writes the PNG, as png does
 
 
 ShowOption = Annotated[
@@ -37,7 +38,7 @@ def _show(grid, mode: ShowMode, png_path: Path, label: str = "") -> None:
         if label:
             typer.echo(label, err=True)
         typer.echo(to_text(grid))
-    elif mode is ShowMode.png:
+    elif mode in (ShowMode.png, ShowMode.PIL):
         from metta_core import storage
         from metta_core.maps.png import render_png
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from metta_cli.common import (
     AgentsOption,
@@ -18,7 +19,24 @@ from metta_cli.common import (
     resolve_settings,
 )
 
-app = typer.Typer(no_args_is_help=False)
+
+class _PositionalOverrides(TyperGroup):
+    """`metta replay key=value ...` takes its overrides positionally, as every command does; a
+    command group would otherwise read the first one as the name of a subcommand."""
+
+    def parse_args(self, ctx, args):
+        takes_value = {opt for param in self.params if not param.is_flag for opt in param.opts}
+        rewritten: list[str] = []
+        for index, arg in enumerate(args):
+            after_option = index > 0 and args[index - 1] in takes_value
+            if "=" in arg and not arg.startswith("-") and not after_option:
+                rewritten += ["--override", arg]
+            else:
+                rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
+
+
+app = typer.Typer(no_args_is_help=False, cls=_PositionalOverrides)
 
 HostOption = Annotated[str | None, typer.Option("--host", help="Interface to bind (default 127.0.0.1).")]
 PortOption = Annotated[int | None, typer.Option("--port", help="Port; 0 (default) picks a free one.")]
@@ -55,6 +73,9 @@ def main(
     ] = None,
     seed: SeedOption = None,
     agents: AgentsOption = None,
+    format: Annotated[
+        str | None, typer.Option("--format", help="metta (.json.gz, default) or mettascope (.json.z).")
+    ] = None,
     open_browser: OpenOption = None,
     host: HostOption = None,
     port: PortOption = None,

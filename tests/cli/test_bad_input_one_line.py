@@ -60,11 +60,11 @@ CASES = {
     "deleting an unknown section": (["config", "show", "train", "~unknown"], "~unknown: no such key"),
     "dashboard of no metrics": (
         ["dashboard", "--stats-db-uri", "s.duckdb", "--metrics", ""],
-        "--metrics '': names nothing",
+        "metrics: names nothing (give comma-separated names, or leave it out), got '' (from option --metrics)",
     ),
     "dashboard of no policies": (
         ["dashboard", "--stats-db-uri", "s.duckdb", "--policies", ",,,"],
-        "--policies ',,,'",
+        "policies: names nothing (give comma-separated names, or leave it out), got ',,,' (from option --policies)",
     ),
     "writing an s3 database": (
         ["stats", "s3://bucket/x.duckdb", "--write"],

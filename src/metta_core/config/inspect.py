@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +11,11 @@ import yaml
 from pydantic import BaseModel
 
 from metta_core.config.loader import merge, override_layer, resolve, validate_mapping
-from metta_core.config.presets import read_yaml_file
+from metta_core.config.presets import read_yaml_file, reference_config
 from metta_core.config.registry import PRESET_DIR_SCHEMA, SCHEMAS, load_schema
 from metta_core.errors import ConfigError
+
+_log = logging.getLogger("metta")
 
 
 def to_yaml(model: BaseModel) -> str:
@@ -35,9 +38,37 @@ def guess_schema(path: Path, data: Any) -> str:
     raise ConfigError(f"{path}: cannot tell which schema it follows; pass --schema ({', '.join(SCHEMAS)})")
 
 
+#: The reference's job files: the whole settings of a command (`configs/train_job.yaml`).
+REFERENCE_JOBS = {"train_job": "train", "sim_job": "sim"}
+
+
+def _our_file_for(path: Path) -> Path | None:
+    """What a missing file of the reference's `configs/` tree means here: a shipped preset (returned),
+    a job file (None: validate that command's defaults), else the "no such file" error."""
+    shipped = reference_config(path)
+    if shipped is not None:
+        _log.warning("note: %s is the reference's name of the shipped preset %s", path, shipped)
+        return shipped
+    if path.stem in REFERENCE_JOBS:
+        _log.warning(
+            "note: %s: metta has no job files; checking `metta %s`'s settings",
+            path,
+            REFERENCE_JOBS[path.stem],
+        )
+        return None
+    read_yaml_file(path)  # raises: no such file
+    return path
+
+
 def validate_file(path: Path | str, schema: str | None = None) -> tuple[str, BaseModel]:
     """Check a YAML file against its schema, reporting every invalid field with the file's name."""
     path = Path(path)
+    if not path.exists():
+        shipped = _our_file_for(path)
+        if shipped is None:
+            name = schema or REFERENCE_JOBS[path.stem]
+            return name, resolve(load_schema(name), environ={})
+        path = shipped
     data = read_yaml_file(path)
     name = schema or guess_schema(path, data)
     model = load_schema(name)

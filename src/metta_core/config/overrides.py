@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 import yaml
 
 from metta_core.errors import ConfigError
+
+_log = logging.getLogger("metta")
 
 _FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 
@@ -60,10 +63,32 @@ def parse_override(text: str) -> Override:
     return Override(parse_path(key, text), parse_value(raw), text=text)
 
 
+def _rejoin_split_collections(texts: list[str]) -> list[str]:
+    """Join words the shell split inside a flow collection: `key=["a",` `"b"]` -> `key=[a, b]`
+    (the reference document writes `dashboard.policies=["run1", "run2"]` unquoted)."""
+    joined: list[str] = []
+    depth = 0
+    for text in texts:
+        if depth > 0:
+            joined[-1] += " " + text
+        else:
+            joined.append(text)
+        depth += text.count("[") + text.count("{") - text.count("]") - text.count("}")
+    return joined
+
+
+def _is_hydra_setting(text: str) -> bool:
+    """`hydra/help=default`, `hydra.run.dir=...`: Hydra's own settings, which mean nothing here."""
+    return text.lstrip("+~").startswith(("hydra/", "hydra."))
+
+
 def parse_overrides(texts: list[str]) -> list[Override]:
     """Parse every override, reporting all malformed ones together."""
     parsed, problems = [], []
-    for text in texts:
+    for text in _rejoin_split_collections(list(texts)):
+        if _is_hydra_setting(text):
+            _log.warning("note: %s: metta has no Hydra; `--help` lists every option", text)
+            continue
         try:
             parsed.append(parse_override(text))
         except ConfigError as err:

@@ -42,11 +42,35 @@ def _reference_name(section: str, name: str) -> str:
     return name.removeprefix(group) if group and name.startswith(group) else name
 
 
+#: The reference's own config files that name one of ours (`trainer/trainer.yaml` is our default).
+_REFERENCE_FILES = {("trainer", "trainer"): ("trainer", "default")}
+
+
+def reference_config(path: Path | str) -> Path | None:
+    """Our shipped preset for a path into the reference's `configs/` tree that does not exist here
+    (`configs/env/mettagrid/navigation.yaml`, `configs/sweep/fast.yaml`), else None."""
+    candidate = Path(path)
+    if candidate.exists() or candidate.suffix not in (".yaml", ".yml"):
+        return None
+    parts = [part for part in candidate.with_suffix("").parts if part not in (".", "configs")]
+    if len(parts) < 2:
+        return None
+    section, name = parts[0], "/".join(parts[1:])
+    section, name = _REFERENCE_FILES.get((section, name), (section, _reference_name(section, name)))
+    if section == "env" and name.startswith("maps/"):  # configs/env/mettagrid/maps/<map config>
+        section, name = "maps", name.removeprefix("maps/")
+    shipped = PRESETS_DIR / section / f"{name}.yaml"
+    return shipped if shipped.is_file() else None
+
+
 def preset_path(section: str, name: str, field: str | None = None) -> Path:
     """Resolve a preset name, or a path to a YAML file, for a section (`field` names it in errors)."""
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
+    shipped = reference_config(candidate)
+    if shipped is not None:
+        return shipped
     path = PRESETS_DIR / section / f"{_reference_name(section, name)}.yaml"
     if not path.exists():
         known = ", ".join(preset_names(section)) or "none shipped"

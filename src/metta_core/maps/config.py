@@ -7,7 +7,7 @@ for validating plain YAML data. This module only describes maps; it must not bui
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, RootModel, field_validator, model_validator
 
@@ -79,6 +79,9 @@ class SizedBuilder(BuilderBase):
 
 class RandomConfig(SizedBuilder):
     """Walls, objects and agents at random cells of an open room."""
+
+    # The reference's random fill calls its share of wall cells `density`.
+    reference_names: ClassVar[dict[str, str]] = {"density": "wall_density"}
 
     builder: Literal["random"] = Field("random", description="Which builder makes the map.")
     wall_density: float = Field(0.0, ge=0.0, le=0.9, description="Fraction of inner cells made walls.")

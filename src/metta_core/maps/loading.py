@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from metta_core import storage
 from metta_core.config.loader import Layer, describe_validation_error
 from metta_core.config.overrides import parse_overrides
-from metta_core.config.presets import PRESETS_DIR
+from metta_core.config.presets import PRESETS_DIR, reference_config
 from metta_core.errors import ConfigError
 from metta_core.maps.build import BUILDERS
 from metta_core.maps.config import MapConfig, MapConfigModel, SceneMapConfig
@@ -79,6 +79,9 @@ def resolve_config_uri(name: str) -> str:
     """A path or URI as given, else a shipped map config (`maze_kruskal`) or env preset (`arena`)."""
     if "://" in name or Path(name).exists():
         return name
+    shipped = reference_config(name)
+    if shipped is not None:
+        return str(shipped)
     for section in ("maps", "env"):
         candidate = PRESETS_DIR / section / f"{name}.yaml"
         if candidate.exists():

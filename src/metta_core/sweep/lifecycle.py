@@ -121,13 +121,22 @@ def init_sweep(
     node = node_index() if node is None else node
     sweep_dir = runs_dir / name
     if node > 0:
+        if storage is None and (sweep_dir / SWEEP_FILE).exists():  # node 0 wrote it on a shared filesystem
+            storage = validate_mapping(
+                SweepConfig,
+                read_yaml_file(sweep_dir / SWEEP_FILE, "sweep file"),
+                f"sweep file {sweep_dir / SWEEP_FILE}",
+            ).storage
         if storage is None:
             raise ConfigError(
                 f"sweep {name}: a worker node (NODE_INDEX={node}) needs --storage, the shared database"
+                f" (or node 0's {sweep_dir / SWEEP_FILE} on a shared filesystem)"
             )
         study = load_sweep_study(name, storage, wait_s=wait_s)
         config, created = study_config(study), False
     else:
+        if params is None and (sweep_dir / SWEEP_FILE).exists():  # the sweep exists: init again is a no-op
+            params = sweep_dir / SWEEP_FILE
         if params is None:
             raise ConfigError(f"sweep {name}: --params is required to create a sweep")
         config = load_sweep_config(params)
