@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from metta_cli.common import ConfigFileOption, OverridesArgument, console, resolve_settings
+from metta_cli.tables import print_json
 
 
 def command(
@@ -33,7 +34,9 @@ def command(
     ] = None,
     output_path: Annotated[
         str | None,
-        typer.Option("--output-path", "-o", help="Directory or s3:// prefix (default analysis/<policy>)."),
+        typer.Option(
+            "--output-path", "--output", "-o", help="Directory or s3:// prefix (default analysis/<policy>)."
+        ),
     ] = None,
     selector: Annotated[
         str | None, typer.Option("--selector", help="Checkpoint analysed: latest (default) or top.")
@@ -45,6 +48,9 @@ def command(
         bool | None, typer.Option("--pdf/--no-pdf", help="Also write analysis.pdf [default: pdf].")
     ] = None,
     config: ConfigFileOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print where the report went (and its data) as JSON.")
+    ] = False,
 ) -> None:
     """Write a self-contained HTML report (plots embedded), JSON and PDF of a policy's evaluations:
     scores with confidence intervals, metric distributions, behaviour, learning progress."""
@@ -68,6 +74,18 @@ def command(
         settings.metric,
         settings.pdf,
     )
+    if as_json:
+        print_json(
+            {
+                "policy": result.policy,
+                "checkpoints": result.checkpoints,
+                "html": result.html_uri,
+                "json": result.json_uri,
+                "pdf": result.pdf_uri,
+                "data": result.data,
+            }
+        )
+        return
     console.print(f"analysed {result.policy} ({len(result.checkpoints)} checkpoint(s) in the database)")
     for uri in (result.html_uri, result.json_uri, result.pdf_uri):
         if uri:

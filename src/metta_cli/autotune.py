@@ -15,8 +15,10 @@ from metta_cli.common import (
     EnvOption,
     OverridesArgument,
     console,
+    err_console,
     resolve_settings,
 )
+from metta_cli.tables import print_json, print_table
 
 
 def _ints(text: str, option: str) -> tuple[int, ...]:
@@ -61,25 +63,44 @@ def command(
         typer.Option("--threads", help="Env/torch thread counts to try (default: 1 and all cores)."),
     ] = None,
     config: ConfigFileOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the measurements and best settings as JSON.")
+    ] = False,
 ) -> None:
     """Measure env steps/s over num_envs x threads and policy steps/s over batch sizes x threads,
     then print the fastest settings as `metta train` overrides ready to paste."""
-    from rich.table import Table
-
     from metta_core.rl.settings import TrainSettings
     from metta_core.sweep.autotune import autotune
 
     settings = resolve_settings(TrainSettings, ctx, config=config, overrides=overrides)
     envs, batches = _ints(num_envs, "--num-envs"), _ints(batch_sizes, "--batch-sizes")
     thread_counts = _ints(threads, "--threads") if threads else None
-    console.print(f"autotune on env {settings.env.name} for about {budget_seconds:g}s ...", highlight=False)
-    result = autotune(settings, budget_seconds, envs, batches, thread_counts)
-    table = Table(title="throughput (agent steps/s)")
-    for column in ("measure", "settings", "agent steps/s"):
-        table.add_column(column, justify="right" if column == "agent steps/s" else "left")
-    for row in result.measurements:
-        settings_text = " ".join(f"{key}={value}" for key, value in row.settings.items())
-        table.add_row(row.kind, settings_text, f"{row.agent_steps_per_s:,.0f}")
-    console.print(table)
-    console.print("best settings, as overrides for metta train:")
+    err_console.print(
+        f"autotune on env {settings.env.name} for about {budget_seconds:g}s ...", highlight=False
+    )
+    from metta_cli.progress import progress
+
+    # Each env configuration is one measurement; each policy one gives an inference and a train step.
+    with progress("measurements") as bar:
+        result = autotune(
+            settings, budget_seconds, envs, batches, thread_counts, on_measurement=lambda m: bar.advance()
+        )
+    if as_json:
+        print_json(
+            {
+                "env": result.env,
+                "measurements": [
+                    {"measure": m.kind, "settings": m.settings, "agent_steps_per_s": m.agent_steps_per_s}
+                    for m in result.measurements
+                ],
+                "overrides": result.overrides,
+            }
+        )
+        return
+    rows = [
+        (m.kind, " ".join(f"{key}={value}" for key, value in m.settings.items()), round(m.agent_steps_per_s))
+        for m in result.measurements
+    ]
+    print_table(("measure", "settings", "agent steps/s"), rows, title="throughput (agent steps/s)")
+    err_console.print("best settings, as overrides for metta train:")
     console.print(" ".join(result.overrides), highlight=False, soft_wrap=True)

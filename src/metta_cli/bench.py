@@ -115,7 +115,7 @@ def learn_command(
         int, typer.Option("--eval-every", min=1, help="Epochs between evaluations on the suite.")
     ] = 20,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Learning curve PNG (default: in the run).")
+        Path | None, typer.Option("--output", "--out", "-o", help="Learning curve PNG (default: in the run).")
     ] = None,
     config: ConfigFileOption = None,
 ) -> None:

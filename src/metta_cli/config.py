@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from metta_cli.common import OverridesArgument
+from metta_cli.tables import print_json
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -47,18 +48,29 @@ def show(
 def validate(
     files: Annotated[list[Path], typer.Argument(help="YAML files to check.")],
     schema: SchemaOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one result per file as JSON.")] = False,
 ) -> None:
     """Check YAML files against their schemas; every fault is reported, exit code 2 if any."""
     from metta_core.config.inspect import validate_file
     from metta_core.errors import ConfigError
 
     problems: list[str] = []
+    results = []
     for file in files:
         try:
             name, _ = validate_file(file, schema)
-            typer.echo(f"{file}: valid {name} config")
+            results.append({"file": str(file), "schema": name, "valid": True, "problems": []})
+            if not as_json:
+                typer.echo(f"{file}: valid {name} config")
         except ConfigError as err:
-            problems.extend(p if str(file) in p else f"{file}: {p}" for p in err.problems)
+            found = [p if str(file) in p else f"{file}: {p}" for p in err.problems]
+            results.append({"file": str(file), "schema": schema, "valid": False, "problems": found})
+            problems.extend(found)
+    if as_json:
+        print_json(results)
+        if problems:
+            raise typer.Exit(2)
+        return
     if problems:
         raise ConfigError(problems)
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from metta_cli.common import ConfigFileOption, OverridesArgument, console, resolve_settings
+from metta_cli.tables import print_json
 
 
 def command(
@@ -30,11 +31,13 @@ def command(
         str | None,
         typer.Option(
             "--output-path",
+            "--output",
             "-o",
             help="Dashboard JSON: a path or s3://bucket/key.json [default: dashboard.json].",
         ),
     ] = None,
     config: ConfigFileOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the dashboard data as JSON.")] = False,
 ) -> None:
     """Write the dashboard JSON (policies x evals matrix with metadata) and an HTML heatmap next to it."""
     from metta_core.report.dashboard import dashboard
@@ -43,6 +46,9 @@ def command(
     settings = resolve_settings(DashboardSettings, ctx, config=config, overrides=overrides)
     result = dashboard(settings.stats_db_uri, settings.output_path, settings.policies, settings.metrics)
     data = result.data
+    if as_json:
+        print_json({"json": result.json_uri, "html": result.html_uri, **data})
+        return
     console.print(f"dashboard of {len(data['policies'])} policies x {len(data['evals'])} evals")
     console.print(f"  wrote {result.json_uri}", highlight=False, soft_wrap=True)
     console.print(f"  wrote {result.html_uri}", highlight=False, soft_wrap=True)

@@ -15,7 +15,7 @@ def command(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to dump.")],
     extensions: Annotated[
         list[str] | None,
-        typer.Option("--extensions", "-e", help="File extensions to keep (repeat, or space-separated)."),
+        typer.Option("--extensions", help="File extensions to keep (repeat, or space-separated)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")

@@ -9,23 +9,39 @@ from typing import Annotated
 
 import typer
 
-from metta_cli.common import complete_preset, console
+from metta_cli.common import complete_preset
+from metta_cli.tables import print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="List and inspect environment presets.")
 
 
 @app.command("list")
-def list_presets() -> None:
+def list_presets(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the presets as JSON.")] = False,
+) -> None:
     """Every shipped env preset: name, agents per env, map size, what it teaches."""
-    from rich.table import Table
-
     from metta_core.env.config import list_env_presets
 
-    table = Table("name", "agents", "map", "what it teaches", box=None, pad_edge=False)
-    for row in list_env_presets():
-        size = f"{row.width}x{row.height}" if row.width and row.height else "-"
-        table.add_row(row.name, str(row.agents), size, row.description)
-    console.print(table)
+    presets = list_env_presets()
+    if as_json:
+        print_json(
+            [
+                {
+                    "name": r.name,
+                    "agents": r.agents,
+                    "width": r.width,
+                    "height": r.height,
+                    "description": r.description,
+                }
+                for r in presets
+            ]
+        )
+        return
+    rows = [
+        (r.name, r.agents, f"{r.width}x{r.height}" if r.width and r.height else "-", r.description)
+        for r in presets
+    ]
+    print_table(("name", "agents", "map", "what it teaches"), rows)
 
 
 @app.command("show")

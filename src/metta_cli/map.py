@@ -63,11 +63,16 @@ def gen(
     png_path: PngPathOption = Path("map.png"),
 ) -> None:
     """Generate maps and show them, or write N map files (each records its seed)."""
+    from metta_cli.progress import progress
     from metta_core.maps.generate import generate_maps
     from metta_core.maps.loading import load_map_config
 
     map_config = load_map_config(config, overrides)
-    maps = generate_maps(map_config, count, output_uri)
+    with progress("maps", count) as bar:
+        # Many maps: a bar on stderr; the files written are listed on stdout once done.
+        maps = generate_maps(
+            map_config, count, output_uri, on_map=(lambda m: bar.advance()) if count > 1 else None
+        )
     for generated in maps:
         if generated.uri:
             typer.echo(f"wrote {generated.uri} (seed {generated.seed})")

@@ -33,7 +33,7 @@ def command(
     ] = None,
     renderer: Annotated[
         Literal["ascii", "textual"] | None,
-        typer.Option("--renderer", "-r", help="ascii frames or the Textual app."),
+        typer.Option("--renderer", help="ascii frames or the Textual app."),
     ] = None,
     agents: AgentsOption = None,
     sleep: Annotated[

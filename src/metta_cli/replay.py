@@ -46,7 +46,7 @@ ExitAfterOption = Annotated[
 ]
 OverrideOption = Annotated[
     list[str] | None,
-    typer.Option("--override", "-o", help="A key=value override (repeatable): -o env.game.max_steps=200"),
+    typer.Option("--override", help="A key=value override (repeatable; positional ones work too)."),
 ]
 
 
@@ -69,7 +69,10 @@ def main(
         int | None, typer.Option("--steps", help="Steps to record (default: one episode).")
     ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", help="Replay file (default replays/<env>.json.gz).")
+        str | None,
+        typer.Option(
+            "--output", "-o", help="Replay file (default replays/<env>.json.gz; .json.z: MettaScope)."
+        ),
     ] = None,
     seed: SeedOption = None,
     agents: AgentsOption = None,

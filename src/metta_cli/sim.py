@@ -72,14 +72,17 @@ def command(
         SimSettings, ctx, config=config, overrides=overrides, paths={"policy": "policies"}
     )
 
-    def progress(handle, key, result) -> None:
-        err_console.print(
-            f"[dim]{handle.name}[/dim] {key}: score {result.score:.3f} "
-            f"({result.episodes} episodes, {result.agent_steps:,} agent steps)",
-            highlight=False,
-        )
+    from metta_cli.progress import progress
 
-    report = run_sim(settings, progress)
+    with progress("simulations") as bar:
+
+        def done(handle, key, result) -> None:
+            bar.advance(
+                f"[dim]{handle.name}[/dim] {key}: score {result.score:.3f} "
+                f"({result.episodes} episodes, {result.agent_steps:,} agent steps)"
+            )
+
+        report = run_sim(settings, done, on_plan=bar.set_total)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
@@ -99,24 +102,16 @@ def command(
 
 
 def _print_tables(report) -> None:
-    from rich.table import Table
+    from metta_cli.tables import print_table
 
     for evaluation in report.evaluations:
         for handle, result in evaluation.results:
-            table = Table(title=f"{handle.name} on {report.suite}", show_edge=False)
-            for column in ("simulation", "score", "± 95% CI", "std", "normalized", "episodes"):
-                table.add_column(column, justify="left" if column == "simulation" else "right")
-            for key, sim in result.simulations.items():
-                normalized = result.normalized.get(key)
-                table.add_row(
-                    key,
-                    f"{sim.score:.3f}",
-                    f"{sim.score_ci95:.3f}",
-                    f"{sim.score_std:.3f}",
-                    "-" if normalized is None else f"{normalized:.3f}",
-                    str(sim.episodes),
-                )
-            console.print(table)
+            rows = [
+                (key, sim.score, sim.score_ci95, sim.score_std, result.normalized.get(key), sim.episodes)
+                for key, sim in result.simulations.items()
+            ]
+            columns = ("simulation", "score", "± 95% CI", "std", "normalized", "episodes")
+            print_table(columns, rows, title=f"{handle.name} on {report.suite}")
             verdict = "passed" if result.passed else "not passed"
             target = "" if result.pass_score is None else f" (pass score {result.pass_score})"
             console.print(f"suite score {result.score:.3f}: {verdict}{target}\n")

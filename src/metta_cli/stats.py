@@ -101,6 +101,12 @@ TABLE_ROWS = 1000
 def _print_table(columns: list[str], batches) -> None:
     from rich.table import Table
 
+    if not console.is_terminal:  # a pipe: every row, tab-separated, streamed
+        print("\t".join(columns))
+        for rows in batches:
+            for row in rows:
+                print("\t".join("NULL" if v is None else str(v).replace("\t", " ") for v in row))
+        return
     table = Table(*columns, show_edge=False)
     shown = 0
     for rows in batches:

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from metta_cli.common import console
+from metta_cli.tables import print_json, print_table
 
 app = typer.Typer(no_args_is_help=True, help="Hyperparameter sweeps on Optuna: init, run, eval, show.")
 
@@ -48,7 +49,6 @@ def init(
         str | None,
         typer.Option(
             "--params",
-            "-p",
             help="Sweep config: a YAML path or a shipped preset (fast, navigation_cost). "
             "Optional on NODE_INDEX>0 workers, which read it from the storage.",
             autocompletion=_complete_sweep_params,
@@ -83,7 +83,7 @@ def run(
     name: NameArgument,
     trials: Annotated[
         int | None,
-        typer.Option("--trials", "-n", min=1, help="Trials of the whole sweep (default: the config's)."),
+        typer.Option("--trials", min=1, help="Trials of the whole sweep (default: the config's)."),
     ] = None,
     storage: StorageOption = None,
     runs_dir: RunsDirOption = Path("runs"),
@@ -105,24 +105,26 @@ def run(
     if storage is not None:
         check_storage_url(storage)
 
-    def report(outcome) -> None:
-        if outcome.state == "complete":
-            values = ", ".join(f"{v:.4g}" for v in outcome.values)
-            console.print(f"trial {outcome.number} ({outcome.run}): {values}", highlight=False)
-        else:
-            console.print(
-                f"[red]trial {outcome.number} ({outcome.run}) failed:[/red] {outcome.error}", highlight=False
-            )
+    from metta_cli.progress import progress
 
-    outcomes = run_sweep(
-        name,
-        runs_dir=runs_dir,
-        storage=storage,
-        trials=trials,
-        wandb_mode=wandb.value if wandb else None,
-        wait_s=wait_seconds,
-        on_trial=report,
-    )
+    with progress("trials", trials) as bar:
+
+        def report(outcome) -> None:
+            if outcome.state == "complete":
+                values = ", ".join(f"{v:.4g}" for v in outcome.values)
+                bar.advance(f"trial {outcome.number} ({outcome.run}): {values}")
+            else:
+                bar.advance(f"[red]trial {outcome.number} ({outcome.run}) failed:[/red] {outcome.error}")
+
+        outcomes = run_sweep(
+            name,
+            runs_dir=runs_dir,
+            storage=storage,
+            trials=trials,
+            wandb_mode=wandb.value if wandb else None,
+            wait_s=wait_seconds,
+            on_trial=report,
+        )
     failed = sum(outcome.state == "failed" for outcome in outcomes)
     console.print(f"this worker ran {len(outcomes)} trial(s), {failed} failed; see `metta sweep show {name}`")
 
@@ -151,14 +153,28 @@ def show(
     name: NameArgument,
     storage: StorageOption = None,
     runs_dir: RunsDirOption = Path("runs"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Best trial, Pareto front (score vs cost), parameter importances, and a PNG plot."""
-    from rich.table import Table
-
     from metta_core.sweep.report import summarise
 
     summary = summarise(name, runs_dir=runs_dir, storage=storage)
     objectives = summary.config.objectives
+    if as_json:
+        trial = lambda row: {"trial": row.number, "run": row.run, "values": row.values, "params": row.params}  # noqa: E731
+        print_json(
+            {
+                "sweep": name,
+                "objectives": objectives,
+                "counts": summary.counts,
+                "best": trial(summary.best) if summary.best is not None else None,
+                "pareto_front": [trial(row) for row in summary.pareto_front],
+                "importances": summary.importances,
+                "failures": [{"trial": number, "error": error} for number, error in summary.failures],
+                "plot": str(summary.plot_path) if summary.plot_path is not None else None,
+            }
+        )
+        return
     counts = ", ".join(f"{count} {state.lower()}" for state, count in sorted(summary.counts.items()))
     console.print(f"sweep {name}: {counts or 'no trials yet'}", highlight=False)
     if summary.best is None:
@@ -172,32 +188,20 @@ def show(
         overrides = " ".join(f"{k}={v!r}" for k, v in sorted(best.params.items()))
         console.print(f"  {overrides}", highlight=False, soft_wrap=True)
     if summary.config.cost is not None and summary.pareto_front:
-        table = Table(title=f"Pareto front: {objectives[0]} (max) vs {objectives[1]} (min)")
         # The last part of a setting path keeps the columns readable (learning_rate, num_envs).
-        for column in (
-            "trial",
-            "run",
-            *objectives,
-            *(p.rsplit(".", 1)[-1] for p in summary.config.parameters),
-        ):
-            table.add_column(column)
-        for row in summary.pareto_front:
-            cells = [str(row.number), row.run, *(f"{v:.4g}" for v in row.values)]
-            cells += [_short(row.params.get(path)) for path in summary.config.parameters]
-            table.add_row(*cells)
-        console.print(table)
+        columns = ("trial", "run", *objectives, *(p.rsplit(".", 1)[-1] for p in summary.config.parameters))
+        rows = [
+            (row.number, row.run, *row.values, *(row.params.get(path) for path in summary.config.parameters))
+            for row in summary.pareto_front
+        ]
+        print_table(columns, rows, title=f"Pareto front: {objectives[0]} (max) vs {objectives[1]} (min)")
     if summary.importances:
-        table = Table(title=f"parameter importance for {objectives[0]}")
-        table.add_column("parameter")
-        table.add_column("importance", justify="right")
-        for parameter, importance in summary.importances.items():
-            table.add_row(parameter, f"{importance:.3f}")
-        console.print(table)
+        print_table(
+            ("parameter", "importance"),
+            list(summary.importances.items()),
+            title=f"parameter importance for {objectives[0]}",
+        )
     for number, error in summary.failures:
         console.print(f"[red]trial {number} failed:[/red] {error}", highlight=False, soft_wrap=True)
     if summary.plot_path is not None:
         console.print(f"plot written to {summary.plot_path}", highlight=False)
-
-
-def _short(value: object) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)

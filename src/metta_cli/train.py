@@ -19,21 +19,23 @@ from metta_cli.common import (
     OverridesArgument,
     complete_preset,
     console,
+    err_console,
     resolve_settings,
 )
 
 
 class ProgressDisplay:
-    """A live table on a terminal; plain lines every few seconds otherwise (logs, CI, pipes)."""
+    """A live table on a terminal; plain lines every few seconds otherwise (logs, CI, pipes).
+    Progress goes to stderr: stdout holds only the result, for scripts."""
 
     def __init__(self, interval_s: float):
         self.interval_s = interval_s
         self.live = None
         self.last_line = 0.0
-        if console.is_terminal:
+        if err_console.is_terminal:
             from rich.live import Live
 
-            self.live = Live(console=console, refresh_per_second=4, transient=False)
+            self.live = Live(console=err_console, refresh_per_second=4, transient=False)
             self.live.start()
 
     def __call__(self, progress: dict[str, Any]) -> None:
@@ -48,7 +50,7 @@ class ProgressDisplay:
             from metta_core.rl.session import format_progress
 
             self.last_line = now
-            console.print(format_progress(progress), highlight=False, soft_wrap=True)
+            err_console.print(format_progress(progress), highlight=False, soft_wrap=True)
 
     def _table(self, progress: dict[str, Any]):
         from rich.table import Table
@@ -112,6 +114,7 @@ def command(
         Path | None, typer.Option("--data-dir", help="Where run directories go (default runs/).")
     ] = None,
     config: ConfigFileOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print only the result as JSON on stdout.")] = False,
 ) -> None:
     """Train a policy with PPO; checkpoints, stats and logs go to runs/<run>/.
 
@@ -137,8 +140,21 @@ def command(
             display.close()
     if not is_writer:
         return
+    if as_json:
+        console.print_json(
+            data={
+                "run_dir": str(result.run_dir),
+                "checkpoint": result.checkpoint_uri,
+                "agent_steps": result.agent_steps,
+                "epochs": result.epochs,
+                "wall_time_s": round(result.wall_time_s, 3),
+                "stopped_by": result.stopped_by,
+                "metrics": result.final_metrics,
+            }
+        )
+        return
     if result.stopped_by:
-        console.print(
+        err_console.print(
             f"stopped by {result.stopped_by}; saved the run's state, continue with --resume --run {result.run_dir.name}"
         )
     console.print(f"run: {result.run_dir}", highlight=False)

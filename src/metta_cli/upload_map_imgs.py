@@ -31,5 +31,8 @@ def command(
         verb = "would upload" if dry_run else "upload"
         typer.echo(f"{verb} {upload.path} -> {upload.uri} ({upload.content_type})")
     if not dry_run:
-        upload_images(uploads)
+        from metta_cli.progress import progress
+
+        with progress("images", len(uploads)) as bar:
+            upload_images(uploads, on_upload=lambda upload: bar.advance())
     typer.echo(f"{len(uploads)} images {'would be uploaded' if dry_run else 'uploaded'}")

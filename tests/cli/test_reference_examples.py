@@ -105,6 +105,7 @@ EXAMPLES = [
         'map gen configs/env/mettagrid/maps/template.yaml --output-uri=./my_map.yaml --overrides "seed=42"',
     ),
     ("map/view", "map view ./my_map.yaml"),
+    ("renderer", "renderer env.game.map=@file://./my_map.yaml"),
     ("map/view", "map view s3://bucket/maps/"),
     ("map/view", "map view ./map.yaml --show-mode=ascii"),
     ("map/normalize_ascii_map", "map normalize_ascii_map map.txt"),
@@ -124,12 +125,6 @@ EXAMPLES = [
     ("dump_src", "dump_src metta/agent metta/rl --extensions .py .yaml"),
     ("dump_src", "dump_src configs/env/"),
     ("autotune", "autotune"),
-]
-
-#: Examples that do not run yet, each with why; the test fails when one starts to run (then move it up).
-KNOWN_GAPS = [
-    # the map file places 1 agent; the arena env has 24 and nothing reconciles them yet
-    ("renderer", "renderer env.game.map=@file://./my_map.yaml"),
 ]
 
 #: What the reference's job configs set and a test must not wait for (episodes, frames, browsers).
@@ -225,6 +220,3 @@ def test_every_reference_example_runs(tmp_path: Path, s3_bucket: str):
                 f"[{section}] metta {' '.join(argv)} -> {done.returncode}: {done.stderr.strip()[-400:]}"
             )
     assert not failures, "\n".join(failures)
-    for section, command in KNOWN_GAPS:
-        _, done = _metta(command, tmp_path)
-        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (section, done.stderr)

@@ -139,3 +139,14 @@ def test_a_map_file_given_the_reference_way_replaces_the_preset_map(tmp_path: Pa
         RenderSettings, overrides=[f"env.game.map=@file://{path}", "env.game.num_agents=1"], environ={}
     )
     assert settings.env.map.builder == "ascii" and settings.env.map.uri == str(path)
+
+
+def test_a_map_file_given_alone_brings_its_agents(tmp_path: Path):
+    path = tmp_path / "two.yaml"
+    path.write_text("map: |\n  #######\n  #@.a.@#\n  #######\n")
+    settings = resolve(RenderSettings, overrides=[f"env.game.map=@file://{path}"], environ={})
+    assert settings.env.game.num_agents == 2  # the arena preset's 24 give way to the file's 2
+    chosen = resolve(
+        RenderSettings, overrides=[f"env.game.map=@file://{path}", "env.game.num_agents=5"], environ={}
+    )
+    assert chosen.env.game.num_agents == 5  # a number the user gives is kept (and checked at build)

@@ -70,3 +70,23 @@ def test_dashboard_rejects_unknown_metrics_policies_and_empty_databases_in_one_l
         code, _, err = metta_inprocess("dashboard", "-o", out_path, *args)
         assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
     assert not Path(out_path).exists()
+
+
+def test_dashboard_and_analyze_json_are_the_only_stdout(
+    run_stats: Path, tmp_path: Path, metta_inprocess
+) -> None:
+    import json
+
+    code, out, err = metta_inprocess(
+        "dashboard", "--stats-db-uri", str(run_stats), "-o", str(tmp_path / "d.json"), "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["json"] == str(tmp_path / "d.json") and data["policies"] and data["evals"]
+    policy = data["policies"][0]["name"] if isinstance(data["policies"][0], dict) else data["policies"][0]
+    code, out, err = metta_inprocess(
+        "analyze", f"analysis.policy_uri={policy}", "--stats-db-uri", str(run_stats), "--no-pdf",
+        "-o", str(tmp_path / "a"), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["html"].endswith(".html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -29,11 +30,20 @@ def test_invalid_settings_exit_2_naming_every_field(tmp_path):
 def test_metta_train_writes_a_run_and_prints_where(tmp_path):
     done = run_metta("train", "--run", "cli", "--total-steps", "512", "--seed", "3", *TINY, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "agent_steps=512" in done.stdout
-    assert "epoch 2 agent_steps 512/512" in done.stdout  # plain progress lines when not a TTY
+    assert "agent_steps=512" in done.stdout  # the result on stdout, progress on stderr
+    assert "epoch 2 agent_steps 512/512" in done.stderr and "epoch 2" not in done.stdout
     run_dir = tmp_path / "runs" / "cli"
     assert {p.name for p in run_dir.iterdir()} >= {"config.yaml", "checkpoints", "stats.duckdb", "train.log"}
     assert "seed: 3" in (run_dir / "config.yaml").read_text()
+
+
+@pytest.mark.slow
+def test_metta_train_json_prints_only_the_result(tmp_path):
+    done = run_metta("train", "--run", "js", "--total-steps", "512", "--json", *TINY, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["agent_steps"] == 512 and result["checkpoint"].endswith(".pt")
+    assert result["run_dir"].endswith("js") and "policy_loss" in result["metrics"]
 
 
 @pytest.mark.slow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from metta_core.config.loader import resolve
@@ -34,6 +36,13 @@ def test_autotune_on_a_tiny_budget_prints_overrides_that_train_settings_accept(t
     assert settings.trainer.num_envs in (1, 2)
     assert settings.trainer.minibatch_size in (32, 64)
     assert settings.trainer.torch_threads == 1 and settings.trainer.env_threads == 1
+    as_json = metta(
+        "autotune", "--budget-seconds", "0.3", "--num-envs", "1", "--batch-sizes", "32", "--threads", "1",
+        "agent.hidden_size=32", "agent.lstm_size=32", "--json", cwd=tmp_path,
+    )  # fmt: skip
+    data = json.loads(as_json.stdout)  # stdout holds the JSON alone; progress went to stderr
+    assert {m["measure"] for m in data["measurements"]} >= {"env", "train_step"}
+    assert all(o.startswith("trainer.") for o in data["overrides"])
 
 
 def test_autotune_rejects_a_malformed_list_naming_the_option(tmp_path, metta):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from metta_core.sweep.lifecycle import init_sweep, open_sweep, run_sweep
@@ -66,3 +68,6 @@ def test_cli_show_prints_best_trial_failures_and_plot_path(write_params, tmp_pat
     assert "trial 2 failed: trial exploded" in result.stdout
     assert "plot written to runs/cli/sweep.png" in result.stdout
     assert (runs_dir / "cli" / "sweep.png").exists()
+    shown = json.loads(metta("sweep", "show", "cli", "--json", cwd=tmp_path).stdout)
+    assert shown["counts"] == {"COMPLETE": 2, "FAIL": 1} and shown["best"]["run"].startswith("cli.t")
+    assert shown["failures"] == [{"trial": 2, "error": "trial exploded"}]

@@ -12,16 +12,15 @@ but this loader reads the environment itself to keep the provenance of each valu
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path, PurePath
-from types import UnionType
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from metta_core.config.field_types import keep_text_as_typed, nearest_key
 from metta_core.config.overrides import parse_overrides, parse_value
 from metta_core.config.presets import load_preset, preset_path, read_yaml_file
 from metta_core.config.reference_names import canonical_leaf, resolve_path, uses_reference_names
@@ -252,53 +251,6 @@ def _apply_trainer_hints(model: type[BaseModel], presets: Layer, names: dict[str
         presets.update(hints, f"trainer settings of preset env={names['env']}", ("trainer",))
 
 
-def keep_text_as_typed(model: type[BaseModel], data: dict[str, Any], typed: Mapping[Path_, str]) -> None:
-    """Give a text-only field the text the user typed, not what YAML made of it: `run=123`,
-    `run=2024-01-01` and `wandb.project=no` are names, not a number, a date and False. Flow
-    collections (`[a, b]`, `{k: v}`) and `null` on an optional field keep their YAML meaning."""
-    for path, text in typed.items():
-        node: Any = data
-        for key in path[:-1]:
-            node = node.get(key) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or path[-1] not in node:
-            continue
-        value = node[path[-1]]
-        if isinstance(value, str | list | dict) or (value is None and text.strip() in ("null", "~", "")):
-            continue
-        if field_is_text(model, path):
-            node[path[-1]] = text
-
-
-def field_is_text(model: type[BaseModel], path: Path_) -> bool:
-    """Whether the field at `path` takes text only (str, a path, string literals, optionally None)."""
-    annotation: Any = model
-    for key in path:
-        owner = next(
-            (m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)), None
-        )
-        if owner is None or key not in owner.model_fields:
-            return False
-        annotation = owner.model_fields[key].annotation
-    members = [m for m in _members(annotation) if m is not type(None)]
-    return bool(members) and all(_is_text_type(m) for m in members)
-
-
-def _members(annotation: Any) -> list[Any]:
-    """The alternatives of a union (`A | B`, Optional, Annotated unwrapped); else [annotation]."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _members(get_args(annotation)[0])
-    if origin in (Union, UnionType):
-        return [m for arg in get_args(annotation) for m in _members(arg)]
-    return [annotation]
-
-
-def _is_text_type(annotation: Any) -> bool:
-    if get_origin(annotation) is Literal:
-        return all(isinstance(arg, str) for arg in get_args(annotation))
-    return isinstance(annotation, type) and issubclass(annotation, str | PurePath)
-
-
 def _field_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
     annotation = model.model_fields[field].annotation
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
@@ -369,7 +321,7 @@ def describe_validation_error(
         loc = tuple(str(part) for part in item["loc"])
         dotted = ".".join(loc) or "(top level)"
         if item["type"] == "extra_forbidden":
-            message = "unknown key" + _nearest_key(model, loc)
+            message = "unknown key" + nearest_key(model, loc)
         elif item["type"] == "missing":
             message = "required, but no source sets it"
         else:
@@ -382,22 +334,6 @@ def describe_validation_error(
         source = _source_of(loc, sources)
         lines.append(f"{dotted}: {message}" + (f" (from {source})" if source else ""))
     return lines
-
-
-def _nearest_key(model: type[BaseModel] | None, loc: Path_) -> str:
-    """`; did you mean trainer.learning_rate?` for a misspelt key, else ''."""
-    owner: Any = model
-    for key in loc[:-1]:
-        owner = next((m for m in _members(owner) if isinstance(m, type) and issubclass(m, BaseModel)), None)
-        if owner is None or key not in owner.model_fields:
-            return ""
-        owner = owner.model_fields[key].annotation
-    owner = next((m for m in _members(owner) if isinstance(m, type) and issubclass(m, BaseModel)), None)
-    if owner is None or not loc:
-        return ""
-    names = [alias for name, info in owner.model_fields.items() for alias in (name, info.alias) if alias]
-    close = difflib.get_close_matches(loc[-1], names, n=1, cutoff=0.6)
-    return f"; did you mean {'.'.join((*loc[:-1], close[0]))}?" if close else ""
 
 
 def _source_of(loc: Path_, sources: Mapping[Path_, str]) -> str | None:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from metta_core.config.field_types import members
+
 _log = logging.getLogger("metta")
 
 Path_ = tuple[str, ...]
@@ -53,14 +55,13 @@ def _table(model: Any) -> Mapping[str, str | Alias]:
 
 
 def _submodel(model: Any, key: str) -> Any:
-    """The settings model of field `key` of `model` (through Optional), or None."""
+    """The settings model of field `key` of `model` (through Optional and unions), or None."""
     from pydantic import BaseModel
 
     fields = getattr(model, "model_fields", {})
     if key not in fields:
         return None
-    annotation = fields[key].annotation
-    candidates = getattr(annotation, "__args__", None) or (annotation,)
+    candidates = members(fields[key].annotation)
     return next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
 
 

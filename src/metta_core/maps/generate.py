@@ -8,6 +8,7 @@ a fresh random base seed is drawn and recorded. Nothing here prints.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,14 @@ def output_uris(output_uri: str, count: int, builder: str) -> list[str]:
     return [f"{prefix}/{builder}_{i:04d}.yaml" for i in range(count)]
 
 
-def generate_maps(config: MapConfig, count: int = 1, output_uri: str | None = None) -> list[GeneratedMap]:
-    """Build `count` maps with consecutive seeds; write each one when `output_uri` is given."""
+def generate_maps(
+    config: MapConfig,
+    count: int = 1,
+    output_uri: str | None = None,
+    on_map: Callable[[GeneratedMap], None] | None = None,
+) -> list[GeneratedMap]:
+    """Build `count` maps with consecutive seeds; write each one when `output_uri` is given.
+    `on_map` hears of each map as it is done (progress)."""
     if count < 1:
         raise MapError(f"--count must be at least 1, got {count}")
     base = config.seed if config.seed is not None else random.SystemRandom().randrange(2**31)
@@ -70,6 +77,8 @@ def generate_maps(config: MapConfig, count: int = 1, output_uri: str | None = No
             write_map(uri, generated.grid, generated.metadata)
             generated.uri = uri
         maps.append(generated)
+        if on_map is not None:
+            on_map(generated)
     return maps
 
 

@@ -7,6 +7,7 @@ Nothing here renders maps.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def plan_uploads(directory: Path, bucket: str) -> list[Upload]:
     return uploads
 
 
-def upload_images(uploads: list[Upload]) -> None:
+def upload_images(uploads: list[Upload], on_upload: Callable[[Upload], None] | None = None) -> None:
     for upload in uploads:
         storage.upload_file(upload.path, upload.uri, upload.content_type)
+        if on_upload is not None:
+            on_upload(upload)

@@ -15,6 +15,22 @@ from metta_core.config.reference_names import DROP, Alias
 from metta_core.env.config import EnvConfig
 
 
+def map_file_agents(map_data: dict) -> int | None:
+    """Agents drawn in the map file of an ascii map config (None when it cannot be read here:
+    the env's own check then names the problem)."""
+    from metta_core.errors import MettaError
+    from metta_core.maps.grid import count_agents
+    from metta_core.maps.mapfile import read_map
+
+    if map_data.get("builder") != "ascii" or not map_data.get("uri"):
+        return None
+    try:
+        grid, _ = read_map(str(map_data["uri"]))
+    except MettaError:
+        return None
+    return count_agents(grid)
+
+
 class WatchSettings(CommandSettings):
     """An env preset (or YAML file) and a policy to watch on it."""
 
@@ -48,6 +64,23 @@ class WatchSettings(CommandSettings):
                     f" ({detail}); set its agent fields (env.map.*) and env.game.num_agents instead"
                 ) from None
         return self
+
+    @classmethod
+    def follow_user_values(cls, data: dict, user_set) -> None:
+        # A map file given on its own (the reference's `env.game.map=@file://./my_map.yaml`) brings
+        # its agents: the env takes their number unless the user set one.
+        env = data.get("env")
+        if (
+            not isinstance(env, dict)
+            or not isinstance(env.get("map"), dict)
+            or data.get("agents") is not None
+        ):
+            return
+        if not user_set(("env", "map", "uri")) or user_set(("env", "game", "num_agents")):
+            return
+        count = map_file_agents(env["map"])
+        if count:
+            env.setdefault("game", {})["num_agents"] = count
 
     def num_steps(self) -> int:
         return self.steps if self.steps is not None else self.env.game.max_steps

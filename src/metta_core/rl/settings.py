@@ -220,12 +220,13 @@ class WandbConfig(Section):
     @classmethod
     def _switch(cls, data: Any) -> Any:
         # The reference turns tracking off with `wandb=off` (a config group); YAML reads off as False.
-        if data is False or data is None or data in ("off", "disabled"):
+        if data is False or data is None:
             return {"mode": "disabled"}
-        if data is True or data in ("on", "online"):
+        if data is True:
             return {"mode": "online"}
-        if data == "offline":
-            return {"mode": "offline"}
+        if isinstance(data, str):
+            modes = {"off": "disabled", "false": "disabled", "none": "disabled", "on": "online"}
+            return {"mode": modes.get(data.lower(), data.lower())}
         return data
 
     mode: Literal["disabled", "offline", "online"] = Field(
@@ -295,17 +296,6 @@ class TrainSettings(CommandSettings):
             return
         if minibatch > batch and bptt > 0:
             trainer["minibatch_size"] = max(bptt, batch // bptt * bptt)
-
-    @field_validator("wandb", mode="before")
-    @classmethod
-    def _wandb_mode_shorthand(cls, value: Any) -> Any:
-        # `wandb=off` (the reference doc's spelling) and `wandb=offline` name only the mode.
-        if isinstance(value, str):
-            mode = {"off": "disabled", "false": "disabled", "none": "disabled"}.get(value.lower(), value)
-            return {"mode": mode}
-        if value is False or value is None:
-            return {"mode": "disabled"}
-        return value
 
     @field_validator("run")
     @classmethod

@@ -18,7 +18,7 @@ from metta_core.errors import ConfigError
 from metta_core.sim.policies import PolicyHandle, resolve_policies
 from metta_core.sim.settings import SimSettings
 from metta_core.sim.simulation import SimulationResult
-from metta_core.sim.suite import SimulationSuite, SuiteResult, load_suite
+from metta_core.sim.suite import SimulationSuite, SuiteResult, load_suite, suite_simulations
 from metta_core.stats.db import StatsDB
 from metta_core.stats.merge import export_database
 
@@ -60,8 +60,10 @@ class SimReport:
 def run_sim(
     settings: SimSettings,
     on_simulation: Callable[[PolicyHandle, str, SimulationResult], None] | None = None,
+    on_plan: Callable[[int], None] | None = None,
 ) -> SimReport:
-    """Evaluate every checkpoint chosen from every policy URI of `settings` on its suite."""
+    """Evaluate every checkpoint chosen from every policy URI of `settings` on its suite.
+    `on_plan` hears how many simulations will run, before the first (for progress bars)."""
     if not settings.policies:
         raise ConfigError("policies: give at least one --policy URI (or `random` / `simple`)")
     if settings.device.startswith("cuda"):
@@ -80,6 +82,8 @@ def run_sim(
         for uri in settings.policies
     ]
     report = SimReport(suite=suite.name, evaluations=[], stats_db_uri=settings.stats_db_uri)
+    if on_plan is not None:
+        on_plan(len(suite_simulations(suite)) * sum(len(handles) for _, handles in chosen))
     with tempfile.TemporaryDirectory(prefix="metta-sim-") as tmp:
         db_path = Path(tmp) / "stats.duckdb"
         db = StatsDB(db_path)
