@@ -22,6 +22,7 @@ from metta_cli.common import (
     err_console,
     resolve_settings,
 )
+from metta_cli.tables import print_json
 
 
 class ProgressDisplay:
@@ -140,9 +141,14 @@ def command(
             display.close()
     if not is_writer:
         return
+    _print_result(result, as_json)
+
+
+def _print_result(result, as_json: bool) -> None:
+    """Where the run went, on stdout (as JSON alone with --json)."""
     if as_json:
-        console.print_json(
-            data={
+        print_json(
+            {
                 "run_dir": str(result.run_dir),
                 "checkpoint": result.checkpoint_uri,
                 "agent_steps": result.agent_steps,
