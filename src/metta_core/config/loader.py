@@ -248,7 +248,7 @@ def _apply_trainer_hints(model: type[BaseModel], presets: Layer, names: dict[str
         return
     hints = presets.data.get("env", {}).get("trainer")
     if isinstance(hints, dict) and hints:
-        presets.update(hints, f"trainer settings of preset env={names['env']}", ("trainer",))
+        presets.update(hints, f"preset env={names['env']} (its trainer settings)", ("trainer",))
 
 
 def _field_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
