@@ -73,6 +73,21 @@ def test_each_source_overrides_the_one_below(tmp_path: Path, presets):
     assert settings.game.name == "duo"  # the preset's name is recorded
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [["game=duo", "game.max_steps=70"], ["game.max_steps=70", "game=duo"]],
+    ids=["name first", "name last"],
+)
+def test_a_preset_name_and_keys_inside_it_in_one_source_both_apply(presets, overrides):
+    # `env=arena env.game.max_steps=500`: the keys used to replace the preset (or the preset the
+    # keys), so a run trained on the default env with the user's change, or on the preset without it.
+    settings = resolve(Settings, overrides=overrides, environ={})
+    assert (settings.game.name, settings.game.num_agents, settings.game.max_steps) == ("duo", 2, 70)
+    environ = {"METTA_GAME": "duo", "METTA_GAME__MAX_STEPS": "70"}
+    settings = resolve(Settings, environ=environ)
+    assert (settings.game.name, settings.game.num_agents, settings.game.max_steps) == ("duo", 2, 70)
+
+
 def test_environment_variables_for_other_commands_are_ignored():
     settings = resolve(Settings, environ={"METTA_SWEEP__TRIALS": "3", "METTA_HOME": "/x"})
     assert settings.seed == 0

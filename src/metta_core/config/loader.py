@@ -40,8 +40,17 @@ class Layer:
         self.deletions: list[Path_] = []
         # The text typed for a value (overrides, environment): a text-only field gets it as typed.
         self.typed: dict[Path_, str] = {}
+        # A section named by a string (`env=arena`) that this layer also sets keys inside
+        # (`env.game.max_steps=500`): the name is kept here so that neither replaces the other.
+        self.names: dict[str, tuple[str, str]] = {}
 
     def set(self, path: Path_, value: Any, source: str) -> None:
+        top = self.data.get(path[0])
+        if len(path) == 1 and isinstance(value, str) and isinstance(top, dict):
+            self.names[path[0]] = (value, source)
+            return
+        if len(path) > 1 and isinstance(top, str):
+            self.names[path[0]] = (top, self.sources.pop((path[0],), "?"))
         node = self.data
         for key in path[:-1]:
             child = node.get(key)
@@ -177,6 +186,8 @@ def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, d
     chosen: dict[str, tuple[str, str]] = {}
     for layer in layers:  # lowest first, so later layers win
         for section in preset_sections(model):
+            if section in layer.names:
+                chosen[section] = layer.names[section]
             value = layer.data.get(section)
             if isinstance(value, str):
                 chosen[section] = (value, layer.sources.get((section,), "?"))
@@ -229,6 +240,10 @@ def _in_our_names(model: type[BaseModel], layer: Layer) -> Layer:
         out.set(renamed.path, renamed.value, source)
         if path in layer.typed and renamed.value is value:
             out.typed[renamed.path] = layer.typed[path]
+    for section, (name, source) in layer.names.items():
+        renamed = canonical_leaf(model, (section,), name)
+        named = renamed is not None and renamed.path == (section,) and isinstance(renamed.value, str)
+        out.names[section] = (renamed.value if named else name, source)
     if problems:
         raise ConfigError(problems)
     return out
