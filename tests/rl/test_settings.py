@@ -79,7 +79,11 @@ def test_a_bad_trainer_setting_in_an_env_preset_names_the_preset(tmp_path):
     env = _env_with_trainer_hints(tmp_path, "{ent_coef: -1}")
     with pytest.raises(ConfigError) as err:
         resolve(TrainSettings, overrides=[f"env={env}"], environ={})
-    assert "trainer.ent_coef" in str(err.value) and "preset env=" in str(err.value) and "(its trainer settings)" in str(err.value)
+    assert (
+        "trainer.ent_coef" in str(err.value)
+        and "preset env=" in str(err.value)
+        and "(its trainer settings)" in str(err.value)
+    )
 
 
 def test_a_batch_size_given_alone_shrinks_the_presets_minibatch_to_fit():
