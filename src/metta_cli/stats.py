@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from metta_cli.common import console, err_console
+from metta_cli.tables import write_tsv
 
 FORMAT_HELP = "Output of --query: table, csv or json."
 
@@ -102,10 +103,7 @@ def _print_table(columns: list[str], batches) -> None:
     from rich.table import Table
 
     if not console.is_terminal:  # a pipe: every row, tab-separated, streamed
-        print("\t".join(columns))
-        for rows in batches:
-            for row in rows:
-                print("\t".join("NULL" if v is None else str(v).replace("\t", " ") for v in row))
+        write_tsv(columns, batches, null="NULL")
         return
     table = Table(*columns, show_edge=False)
     shown = 0

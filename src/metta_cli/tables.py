@@ -3,7 +3,7 @@ line, then one line per row) when stdout is a pipe or a file, so `cut`, `awk` an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from metta_cli.common import console
@@ -15,11 +15,18 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def write_tsv(columns: Sequence[str], row_batches: Iterable[Iterable[Sequence[Any]]], null: str = "") -> None:
+    """A header line, then one line per row, streamed batch by batch. Values keep their full text
+    (a script wants every digit); tabs and newlines inside a value become spaces."""
+    print("\t".join(columns))
+    for rows in row_batches:
+        for row in rows:
+            print("\t".join(null if v is None else str(v).replace("\t", " ").replace("\n", " ") for v in row))
+
+
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     if not console.is_terminal:
-        print("\t".join(columns))
-        for row in rows:
-            print("\t".join(_cell(v).replace("\t", " ").replace("\n", " ") for v in row))
+        write_tsv(columns, [rows])
         return
     from rich.table import Table
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from metta_core.config.field_types import keep_text_as_typed, nearest_key
 from metta_core.config.overrides import parse_overrides, parse_value
 from metta_core.config.presets import load_preset, preset_path, read_yaml_file
-from metta_core.config.reference_names import canonical_leaf, resolve_path, uses_reference_names
+from metta_core.config.reference_names import canonical_leaf, leaves, resolve_path, uses_reference_names
 from metta_core.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,7 +72,7 @@ class Layer:
 
 def _leaves(path: Path_, value: Any) -> list[Path_]:
     if isinstance(value, Mapping) and value:
-        return [leaf for k, v in value.items() for leaf in _leaves((*path, str(k)), v)]
+        return [leaf for leaf, _ in leaves(value, path)]
     return [path]
 
 

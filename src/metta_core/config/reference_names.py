@@ -112,18 +112,19 @@ def canonical_leaf(model: Any, path: Path_, value: Any) -> Renamed | None:
     return Renamed(target, value, bool(alias and alias.replace))
 
 
-def _leaves(data: Mapping[str, Any], prefix: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+def leaves(data: Mapping[str, Any], prefix: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Every (path, value) under `data`; an empty mapping is a leaf."""
     for key, value in data.items():
         path = (*prefix, str(key))
         if isinstance(value, Mapping) and value:
-            yield from _leaves(value, path)
+            yield from leaves(value, path)
         else:
             yield path, value
 
 
 def uses_reference_names(model: Any, data: Mapping[str, Any]) -> bool:
     """Whether any key of `data` is a reference spelling (cheap check before rebuilding)."""
-    return any(resolve_path(model, path)[1] is not None for path, _ in _leaves(data))
+    return any(resolve_path(model, path)[1] is not None for path, _ in leaves(data))
 
 
 def rename_data(model: Any, data: Any) -> Any:
@@ -131,7 +132,7 @@ def rename_data(model: Any, data: Any) -> Any:
     if not isinstance(data, Mapping) or not uses_reference_names(model, data):
         return data
     out: dict[str, Any] = {}
-    for path, value in _leaves(data):
+    for path, value in leaves(data):
         renamed = canonical_leaf(model, path, value)
         if renamed is None:
             continue
