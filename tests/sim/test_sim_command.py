@@ -159,3 +159,14 @@ def test_user_errors_are_one_red_line(metta_inprocess, tiny_suite: Path, tmp_pat
         assert code == 2, (args, err)
         assert expected in err, (args, err)
         assert "Traceback" not in err and out == ""
+
+
+def test_device_auto_evaluates_a_trained_policy_on_the_machines_device(
+    metta_inprocess, tiny_suite: Path, checkpoint_run: Path
+) -> None:
+    # `auto` is a valid --device everywhere; it used to reach torch as the name "auto" and fail.
+    code, out, err = metta_inprocess(
+        "sim", "-p", str(checkpoint_run), "-s", str(tiny_suite), "--episodes", "1", "--device", "auto", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["policies"][0]["checkpoints"][0]["name"] == "navrun:epoch_3"

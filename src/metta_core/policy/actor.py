@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from metta_core.errors import PolicyError
+from metta_core.policy.device import torch_device
 from metta_core.policy.network import MettaPolicy, PolicySpec
 
 
@@ -36,7 +37,7 @@ class PolicyActor:
 
     def __init__(self, policy: MettaPolicy, device: str | torch.device = "cpu", seed: int = 0):
         self.policy = policy.eval()
-        self.device = torch.device(device)
+        self.device = torch_device(device)
         self.generator = torch.Generator(device=self.device)
         self.generator.manual_seed(seed)
         self.pairs = policy.spec.action_pairs()
@@ -70,4 +71,4 @@ class PolicyInMemory:
 
     def actor(self, env, device: str = "cpu", seed: int = 0) -> PolicyActor:
         check_compatible(self.policy.spec, env, self.name)
-        return PolicyActor(copy.deepcopy(self.policy).to(device), device=device, seed=seed)
+        return PolicyActor(copy.deepcopy(self.policy).to(torch_device(device)), device=device, seed=seed)

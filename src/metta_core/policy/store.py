@@ -52,7 +52,9 @@ class PolicyRecord:
 
     def load(self, device: str = "cpu"):
         """The policy network (`MettaPolicy`, a torch.nn.Module) on `device`, in eval mode."""
-        return self.checkpoint().build_policy(device).eval()
+        from metta_core.policy.device import torch_device
+
+        return self.checkpoint().build_policy(torch_device(device)).eval()
 
     def actor(self, env, device: str = "cpu", seed: int = 0):
         """An Actor (reset / act) playing this policy on `env`; refuses an incompatible env."""

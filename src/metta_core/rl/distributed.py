@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 
-from metta_core.errors import ConfigError
+from metta_core.policy.device import torch_device
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,10 @@ def setup(device: str) -> tuple[Distributed, torch.device]:
 
 def resolve_device(name: str, local_rank: int) -> torch.device:
     """`auto` -> cuda when present; a bare `cuda` -> this rank's GPU (`cuda:LOCAL_RANK`)."""
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(f"device: '{name}' asked for, but torch sees no CUDA device (use --device cpu)")
-    if name == "cuda":
-        name = f"cuda:{local_rank}"
-    return torch.device(name)
+    device = torch_device(name)
+    if device.type == "cuda" and device.index is None:
+        return torch.device(f"cuda:{local_rank}")
+    return device
 
 
 def torch_threads(requested: int, world_size: int) -> int:
