@@ -134,3 +134,13 @@ def test_missing_and_invalid_config_files_name_the_file(tmp_path: Path):
     listing.write_text("- 1\n")
     with pytest.raises(ConfigError, match="expected a mapping"):
         resolve(Settings, environ={}, config_file=listing)
+
+
+def test_yaml_values_in_environment_variables_reach_nested_fields(monkeypatch):
+    # pydantic-settings used to read METTA_* a second time, as JSON, and fail on YAML flow maps.
+    from metta_core.rl.settings import TrainSettings
+
+    monkeypatch.setenv("METTA_ENV__GAME__REWARDS", "{heart: 2}")
+    monkeypatch.setenv("METTA_TRAINER__ENT_COEF", "0.03")
+    settings = resolve(TrainSettings)
+    assert settings.env.game.rewards == {"heart": 2.0} and settings.trainer.ent_coef == 0.03

@@ -166,7 +166,16 @@ def test_device_auto_evaluates_a_trained_policy_on_the_machines_device(
 ) -> None:
     # `auto` is a valid --device everywhere; it used to reach torch as the name "auto" and fail.
     code, out, err = metta_inprocess(
-        "sim", "-p", str(checkpoint_run), "-s", str(tiny_suite), "--episodes", "1", "--device", "auto", "--json"
+        "sim",
+        "-p",
+        str(checkpoint_run),
+        "-s",
+        str(tiny_suite),
+        "--episodes",
+        "1",
+        "--device",
+        "auto",
+        "--json",
     )
     assert code == 0, err
     assert json.loads(out)["policies"][0]["checkpoints"][0]["name"] == "navrun:epoch_3"

@@ -65,6 +65,13 @@ class CommandSettings(BaseSettings):
         return rename_data(cls, data)
 
     @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **other_sources):
+        """Only the values the loader hands over: it reads METTA_* itself (YAML-typed, each value's
+        source named in errors). pydantic-settings' own reader would parse them a second time, as
+        JSON, and fail on a YAML value such as METTA_ENV__GAME__REWARDS='{heart: 2}'."""
+        return (init_settings,)
+
+    @classmethod
     def follow_user_values(cls, data: dict, user_set: Callable[[tuple[str, ...]], bool]) -> None:
         """Before validation: let a preset's value give way to a user's value it contradicts
         (`user_set(path)` tells whether the user, not a preset, set `path`). Default: nothing."""
