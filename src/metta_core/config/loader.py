@@ -185,6 +185,8 @@ def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, d
     """Pull `section: name` strings out of the layers into one preset layer (the highest wins)."""
     chosen: dict[str, tuple[str, str]] = {}
     for layer in layers:  # lowest first, so later layers win
+        for key in set(layer.names) - set(preset_sections(model)):  # not a preset: as it was typed
+            layer.data[key], layer.sources[(key,)] = layer.names.pop(key)
         for section in preset_sections(model):
             if section in layer.names:
                 chosen[section] = layer.names[section]
