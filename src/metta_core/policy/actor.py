@@ -71,4 +71,5 @@ class PolicyInMemory:
 
     def actor(self, env, device: str = "cpu", seed: int = 0) -> PolicyActor:
         check_compatible(self.policy.spec, env, self.name)
-        return PolicyActor(copy.deepcopy(self.policy).to(torch_device(device)), device=device, seed=seed)
+        device = torch_device(device)
+        return PolicyActor(copy.deepcopy(self.policy).to(device), device=device, seed=seed)

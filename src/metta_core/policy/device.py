@@ -15,5 +15,7 @@ def torch_device(name: str | torch.device) -> torch.device:
     if name == "auto":
         name = "cuda" if torch.cuda.is_available() else "cpu"
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(f"device: '{name}' asked for, but torch sees no CUDA device (use --device cpu)")
+        raise ConfigError(
+            f"device: {name} is not available on this machine (torch sees no CUDA device; use --device cpu)"
+        )
     return torch.device(name)

@@ -66,11 +66,10 @@ def run_sim(
     `on_plan` hears how many simulations will run, before the first (for progress bars)."""
     if not settings.policies:
         raise ConfigError("policies: give at least one --policy URI (or `random` / `simple`)")
-    if settings.device.startswith("cuda"):
-        import torch
+    if settings.device != "cpu":  # a missing GPU is refused before any work
+        from metta_core.policy.device import torch_device
 
-        if not torch.cuda.is_available():
-            raise ConfigError(f"device: {settings.device} is not available on this machine (no CUDA)")
+        torch_device(settings.device)
     # Refuse unusable outputs before any work: results that cannot be saved are lost results.
     if settings.stats_db_uri:
         storage.check_writable(settings.stats_db_uri)
