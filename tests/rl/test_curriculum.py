@@ -9,6 +9,8 @@ import pytest
 
 from metta_core.config.loader import resolve
 from metta_core.env.config import load_env_config
+from metta_core.env.kernel import OB_TYPE
+from metta_core.env.table import ITEM_ID, OBJECT_ID
 from metta_core.env.vecenv import VecEnv
 from metta_core.errors import ConfigError
 from metta_core.rl.curriculum import Curriculum
@@ -73,6 +75,47 @@ def test_learning_progress_tries_every_task_then_draws_the_changing_ones():
         curriculum.record(1, 0.5)
     p = curriculum.probabilities()
     assert p[0] > 0.9 and p[1] >= 0.05
+
+
+def test_each_task_plays_by_its_own_rules():
+    # "short" ends its episodes after 4 steps; "empty" starts its altar without the heart the
+    # env's recipe gives it (`initial_output: 1`); "full" keeps the env's rules.
+    tasks = [
+        {"name": "short", "game_overrides": ["max_steps=4"]},
+        {"name": "empty", "game_overrides": ["objects.altar.initial_output=0"]},
+        {"name": "full"},
+    ]
+    curriculum = Curriculum(CurriculumConfig(tasks=tasks), ENV, seed=0)
+    assert [game.max_steps for game in curriculum.games] == [4, 10, 10]
+    order = iter([0, 1, 2] * 100)
+    env = VecEnv(ENV, num_envs=3, tasks=curriculum.maps, choose_task=lambda e: next(order),
+                 task_games=curriculum.games)  # fmt: skip
+    env.reset()
+    lengths: dict[int, set[int]] = {0: set(), 1: set(), 2: set()}
+    altar_hearts: dict[int, set[int]] = {0: set(), 1: set(), 2: set()}
+    heart, altar_type = ITEM_ID["heart"], OBJECT_ID["altar"]
+    for _ in range(60):
+        env.step(np.zeros((3, 2), dtype=np.int32))  # noop: nobody takes a heart
+        for episode in env.drain_episodes():
+            lengths[episode.task].add(episode.length)
+        st = env.state
+        for e in range(3):
+            altar = np.flatnonzero(st.objects[e, : st.num_objects[e], OB_TYPE] == altar_type)
+            altar_hearts[int(env._current_task[e])].add(int(st.object_items[e, altar[0], 1, heart]))
+    assert lengths == {0: {4}, 1: {10}, 2: {10}}
+    assert altar_hearts == {0: {1}, 1: {0}, 2: {1}}
+
+
+def test_a_task_cannot_change_what_shapes_observations_or_actions():
+    bad = CurriculumConfig(tasks=[{"name": "crowd", "game_overrides": ["num_agents=2"]}])
+    with pytest.raises(ConfigError, match=r"tasks.crowd.game_overrides: game.num_agents must stay the env's"):
+        Curriculum(bad, ENV)
+    narrow = ENV.game.model_copy(update={"obs_width": 5})
+    with pytest.raises(ConfigError, match=r"task_games\[1\]: game.obs_width must be the env's"):
+        VecEnv(ENV, tasks=[ENV.map, ENV.map], choose_task=lambda e: 0, task_games=[ENV.game, narrow])
+    bad = CurriculumConfig(tasks=[{"name": "none", "game_overrides": ["max_steps=0"]}])
+    with pytest.raises(ConfigError, match=r"trainer.curriculum.tasks.none: game.max_steps"):
+        Curriculum(bad, ENV)
 
 
 def test_training_with_a_curriculum_logs_each_tasks_score(settings_for):

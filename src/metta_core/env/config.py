@@ -240,6 +240,16 @@ class GameConfig(Section):
         return {**DEFAULT_LIMITS, **self.inventory_limits}
 
 
+#: GameConfig fields that shape observations and actions: one VecEnv's games (a curriculum's
+#: tasks) must agree on them. Everything else (max_steps, rewards, recipes, ...) may differ per task.
+FIXED_GAME_FIELDS = ("num_agents", "obs_width", "obs_height", "actions")
+
+
+def fixed_field_changed(game: GameConfig, other: GameConfig) -> str | None:
+    """The first of `FIXED_GAME_FIELDS` on which `other` differs from `game`, or None."""
+    return next((f for f in FIXED_GAME_FIELDS if getattr(game, f) != getattr(other, f)), None)
+
+
 def _map_from_uri(value: Any) -> Any:
     """The reference's `game.map=@file://./my_map.yaml`: a map file or map config, by URI."""
     if not isinstance(value, str):

@@ -143,6 +143,32 @@ class Rules(NamedTuple):
     params: np.ndarray  # float64 (NUM_PARAMS,)
 
 
+class RuleSets(NamedTuple):
+    """The `Rules` of every variant of a batch's game, stacked on a leading axis (one variant
+    unless a curriculum's tasks change rules: max_steps, rewards, recipes). Each env plays one
+    variant per episode (`State.variant`)."""
+
+    recipes: np.ndarray  # int32 (V, types, 2, items)
+    type_params: np.ndarray  # int32 (V, types, TYPE_FIELDS)
+    limits: np.ndarray  # int32 (V, items)
+    item_reward: np.ndarray  # float32 (V, items)
+    item_reward_max: np.ndarray  # float32 (V, items)
+    action_ids: np.ndarray  # int32 (V, enabled actions): the same in every variant
+    action_max_args: np.ndarray  # int32 (V, enabled actions): the same in every variant
+    attack_cost: np.ndarray  # int32 (V, items)
+    params: np.ndarray  # float64 (V, NUM_PARAMS): the observation window the same in every variant
+
+
+@njit(**INLINED)
+def variant_rules(rule_sets, v) -> Rules:
+    """Variant `v`'s rules, as views (no copy)."""
+    rs = rule_sets
+    return Rules(
+        rs.recipes[v], rs.type_params[v], rs.limits[v], rs.item_reward[v], rs.item_reward_max[v],
+        rs.action_ids[v], rs.action_max_args[v], rs.attack_cost[v], rs.params[v],
+    )  # fmt: skip
+
+
 class Holdings(NamedTuple):
     """One env's arrays that an inventory change touches, and the rules it follows: what
     `change_inventory` needs, passed as one record (the action rules are inlined, so building it
@@ -184,6 +210,8 @@ class State(NamedTuple):
     next_team: np.ndarray  # int32 (N, H, W)
     next_size: np.ndarray  # int32 (N, 2)
     next_seed: np.ndarray  # uint64 (N,)
+    variant: np.ndarray  # int32 (N,): the rules variant of the episode being played
+    next_variant: np.ndarray  # int32 (N,): and of the next episode
     ended: np.ndarray  # uint8 (N,): an episode ended during the last call
     ended_length: np.ndarray  # int32 (N,)
     ended_reward: np.ndarray  # float32 (N, A)
@@ -796,8 +824,9 @@ def record_ended_episode(st, e, rewards, agents, stats) -> None:
 
 
 @njit(**KERNEL)
-def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, truncations) -> None:
+def step_env(st, rule_sets, e, actions, obs, global_obs, out_rewards, terminals, truncations) -> None:
     """One step of env `e`: timers, attacks, other actions, rewards, auto-reset, observations."""
+    ru = variant_rules(rule_sets, st.variant[e])
     grid = st.grid[e]
     feat = st.features[e]
     objects = st.objects[e]
@@ -882,6 +911,11 @@ def step_env(st, ru, e, actions, obs, global_obs, out_rewards, terminals, trunca
             for k in range(global_obs.shape[1]):
                 st.ended_global[e, a, k] = global_obs[first_row + a, k]
         record_ended_episode(st, e, rewards, agents, stats)
+        st.variant[e] = st.next_variant[e]
+        ru = variant_rules(rule_sets, st.variant[e])
+        recipes = ru.recipes
+        type_params = ru.type_params
+        params = ru.params
         reset_env(
             grid, feat, st.map_size[e], objects, items, st.num_objects, st.converters[e], st.num_converters,
             st.active[e], st.num_active, agents, inv, rewards, stats, st.step_count, rng, st.next_type[e],
@@ -902,7 +936,7 @@ def step_all(state_arrays, rule_arrays, actions, obs, global_obs, rewards, termi
     faster than named tuples, which matters once per step.
     """
     st = State(*state_arrays)
-    ru = Rules(*rule_arrays)
+    ru = RuleSets(*rule_arrays)
     ended = 0
     for e in range(st.grid.shape[0]):
         step_env(st, ru, e, actions, obs, global_obs, rewards, terminals, truncations)
@@ -916,7 +950,7 @@ def step_all_parallel(
 ) -> int:
     """Step every env, spreading envs over numba's threads; results equal `step_all`'s."""
     st = State(*state_arrays)
-    ru = Rules(*rule_arrays)
+    ru = RuleSets(*rule_arrays)
     for e in prange(st.grid.shape[0]):
         step_env(st, ru, e, actions, obs, global_obs, rewards, terminals, truncations)
     ended = 0
@@ -926,13 +960,16 @@ def step_all_parallel(
 
 
 @njit(**KERNEL)
-def reset_envs(st, ru, mask, obs, global_obs) -> None:
-    """Reset the envs where `mask` is set from their next maps and write their observations."""
-    obs_height = int(ru.params[PARAM_OBS_HEIGHT])
-    obs_width = int(ru.params[PARAM_OBS_WIDTH])
+def reset_envs(st, rule_sets, mask, obs, global_obs) -> None:
+    """Reset the envs where `mask` is set from their next maps and rules variants, and write their
+    observations."""
+    obs_height = int(rule_sets.params[0, PARAM_OBS_HEIGHT])
+    obs_width = int(rule_sets.params[0, PARAM_OBS_WIDTH])
     num_agents = st.agents.shape[1]
     for e in range(st.grid.shape[0]):
         if mask[e]:
+            st.variant[e] = st.next_variant[e]
+            ru = variant_rules(rule_sets, st.variant[e])
             reset_env(
                 st.grid[e], st.features[e], st.map_size[e], st.objects[e], st.object_items[e], st.num_objects,
                 st.converters[e], st.num_converters, st.active[e], st.num_active, st.agents[e],

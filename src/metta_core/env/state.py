@@ -23,6 +23,7 @@ from metta_core.env.kernel import (
     PARAM_OBS_WIDTH,
     PARAM_TERMINATE,
     REWARD_FIELDS,
+    RuleSets,
     TP_COLOR,
     TP_COOLDOWN,
     TP_INITIAL,
@@ -94,6 +95,13 @@ def build_rules(game: GameConfig) -> Rules:
     )
 
 
+def build_rule_sets(games: list[GameConfig]) -> RuleSets:
+    """The rules of each game, stacked: variant `v` plays by `games[v]`. The games must agree on
+    what shapes the observations and actions (callers check and say which field differs)."""
+    each = [build_rules(game) for game in games]
+    return RuleSets(*(np.stack(arrays) for arrays in zip(*each, strict=True)))
+
+
 #: Character code -> kernel type id / team, as lookup arrays over ord(char) (ASCII only).
 _TYPE_OF = np.full(128, -3, dtype=np.int32)
 _TEAM_OF = np.zeros(128, dtype=np.int32)
@@ -158,6 +166,8 @@ def allocate_state(
         next_team=i32(n, height, width),
         next_size=i32(n, 2),
         next_seed=np.zeros(n, dtype=np.uint64),
+        variant=i32(n),
+        next_variant=i32(n),
         ended=np.zeros(n, dtype=np.uint8),
         ended_length=i32(n),
         ended_reward=f32(n, a),

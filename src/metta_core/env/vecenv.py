@@ -17,7 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
-from metta_core.env.config import EnvConfig
+from metta_core.env.config import EnvConfig, GameConfig, fixed_field_changed
 from metta_core.env.kernel import (
     AG_ACTION,
     AG_ARG,
@@ -42,7 +42,7 @@ from metta_core.env.kernel import (
 )
 from metta_core.env.layout import FEATURE_NAMES, GLOBAL_FEATURE_NAMES, NUM_GLOBAL, NUM_LAYERS, STAT_NAMES
 from metta_core.env.seeding import episode_seed, episode_seeds
-from metta_core.env.state import allocate_state, build_rules, encode_map, grow_state
+from metta_core.env.state import allocate_state, build_rule_sets, build_rules, encode_map, grow_state
 from metta_core.env.table import (
     AGENT,
     FIRST_CONVERTER,
@@ -111,9 +111,13 @@ class VecEnv:
         threads: int = 1,
         tasks: Sequence[MapConfig] | None = None,
         choose_task: Callable[[int], int] | None = None,
+        task_games: Sequence[GameConfig] | None = None,
     ):
         """`tasks` (a curriculum's maps; default: the config's one) and `choose_task(env_index) ->
-        task index`, asked once per episode when its map is staged, draw each episode's map."""
+        task index`, asked once per episode when its map is staged, draw each episode's map;
+        `task_games` (one per task; default: the config's game for all) its rules. Task games may
+        differ from the config's in max_steps, rewards and recipes, not in what shapes the
+        observations and actions."""
         if num_envs < 1:
             raise ConfigError(f"num_envs must be >= 1, got {num_envs}")
         if threads < 1:
@@ -134,7 +138,7 @@ class VecEnv:
         self.object_names = list(OBJECT_NAMES)
         self.orientation_names = list(ORIENTATIONS)
         self.stat_names = list(STAT_NAMES)
-        self.rules = build_rules(game)
+        self.rules = build_rules(game)  # the config's own game (the planner and renderers read it)
         self.action_max_args = self.rules.action_max_args.copy()
 
         if self.total_agents * int(np.prod(self.obs_shape)) > MAX_OBS_BYTES:
@@ -154,10 +158,11 @@ class VecEnv:
         self.choose_task = choose_task
         self._fixed_maps: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._staged_task = np.zeros(num_envs, dtype=np.int64)
+        self.rule_sets, self._variant_of_task = self._task_rules(game, task_games)
         self._current_task = np.zeros(num_envs, dtype=np.int64)
         self._episodes: list[EpisodeStats] = []
         self._state = None
-        self._rule_arrays = tuple(self.rules)
+        self._rule_arrays = tuple(self.rule_sets)
         try:
             self._seed_episodes(seed)  # allocates the state arrays
         except MemoryError as err:
@@ -166,6 +171,18 @@ class VecEnv:
                 f" can allocate ({str(err).splitlines()[0]})"
             ) from None
         self._set_threads()
+
+    def _task_rules(self, game: GameConfig, task_games: Sequence[GameConfig] | None):
+        """(the rules variants, the variant of each task): one variant unless tasks have games."""
+        if not task_games:
+            return build_rule_sets([game]), np.zeros(len(self.task_maps), dtype=np.int32)
+        if len(task_games) != len(self.task_maps):
+            raise ConfigError(f"task_games: {len(task_games)} games for {len(self.task_maps)} tasks")
+        for k, task_game in enumerate(task_games):
+            field = fixed_field_changed(game, task_game)
+            if field is not None:
+                raise ConfigError(f"task_games[{k}]: game.{field} must be the env's, like every task's")
+        return build_rule_sets(list(task_games)), np.arange(len(task_games), dtype=np.int32)
 
     # ---- maps and seeds -------------------------------------------------------------------
     def _seed_episodes(self, seed: int) -> None:
@@ -189,7 +206,7 @@ class VecEnv:
         for e, built in enumerate(first):
             self._stage_map(e, *built)
         reset_envs(
-            self._state, self.rules, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
+            self._state, self.rule_sets, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
         )
         later = episode_seeds(seed, envs, np.ones_like(envs))
         self._current_task[:] = self._staged_task
@@ -265,6 +282,7 @@ class VecEnv:
         st.next_team[env_index, :height, :width] = teams
         st.next_size[env_index] = (height, width)
         st.next_seed[env_index] = ep_seed
+        st.next_variant[env_index] = self._variant_of_task[self._staged_task[env_index]]
 
     def _set_threads(self) -> None:
         if self.threads > 1:
@@ -278,7 +296,7 @@ class VecEnv:
         if seed is None:
             st = self._state
             reset_envs(
-                st, self.rules, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
+                st, self.rule_sets, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
             )
             self._after_resets(np.ones(self.num_envs, dtype=np.bool_))
         else:

@@ -39,7 +39,7 @@ class TrainingParts:
     carry: RolloutCarry
     #: Flat action index -> the env's (action, argument) pair.
     action_pairs: np.ndarray
-    #: The map tasks episodes are drawn from, when the trainer has a curriculum.
+    #: The tasks (maps, rules variants) episodes are drawn from, when the trainer has a curriculum.
     curriculum: Curriculum | None = None
 
 
@@ -57,6 +57,7 @@ def build_training(settings: TrainSettings, device: torch.device, seed: int) -> 
         threads=config.env_threads,
         tasks=curriculum.maps if curriculum else None,
         choose_task=curriculum.draw if curriculum else None,
+        task_games=curriculum.games if curriculum else None,
     )
     spec = PolicySpec.from_env(env)
     policy = MettaPolicy(spec, settings.agent).to(device)

@@ -1,7 +1,9 @@
 """`Curriculum`: which map task each new episode is drawn from, learned from the episodes' scores.
 
-The tasks (`trainer.curriculum.tasks`) share the env preset's game and differ in their map: size,
-object counts, a whole other builder. The VecEnv asks `draw(env_index)` whenever it stages an
+The tasks (`trainer.curriculum.tasks`) differ from the env preset in their map (size, object counts,
+a whole other builder) and may change its rules (`game_overrides`: max_steps, rewards, recipes);
+what shapes observations and actions (agents, window, actions) stays the env's, so one policy plays
+every task. The VecEnv asks `draw(env_index)` whenever it stages an
 episode's map and tags the episode with its task; training hands every finished episode to
 `record`, and the samplers turn those scores into draw probabilities:
 - `uniform`: by the tasks' weights;
@@ -21,24 +23,36 @@ import numpy as np
 from pydantic import ValidationError
 
 from metta_core.config.loader import apply_overrides, describe_validation_error
-from metta_core.env.config import EnvConfig
+from metta_core.env.config import FIXED_GAME_FIELDS, EnvConfig
 from metta_core.errors import ConfigError
-from metta_core.maps.config import MapConfig
 from metta_core.rl.settings import CurriculumConfig, CurriculumTask
 
 
-def task_map(env: EnvConfig, task: CurriculumTask) -> MapConfig:
-    """The task's map: the env's map (or the task's own `map`) with the task's overrides."""
+def _under(section: str, texts: list[str]) -> list[str]:
+    """`width=9` -> `map.width=9` (and `~x` -> `~map.x`): a task's overrides, as env paths."""
+    return [f"{t[0]}{section}.{t[1:]}" if t[:1] in "~+" else f"{section}.{t}" for t in texts]
+
+
+def task_env(env: EnvConfig, task: CurriculumTask) -> EnvConfig:
+    """The task's env: the env's map (or the task's own `map`) and game, with the task's overrides."""
     data = env.model_dump(mode="json")
     if task.map is not None:
         data["map"] = dict(task.map)
-    texts = [f"{text[0]}map.{text[1:]}" if text[:1] in "~+" else f"map.{text}" for text in task.map_overrides]
+    where = f"trainer.curriculum.tasks.{task.name}"
+    for text in task.game_overrides:
+        field = text.lstrip("~+").split("=", 1)[0].split(".", 1)[0].strip()
+        if field in FIXED_GAME_FIELDS:
+            raise ConfigError(
+                f"{where}.game_overrides: game.{field} must stay the env's (one policy plays every "
+                "task); a task may change max_steps, rewards and recipes"
+            )
+    texts = _under("map", task.map_overrides) + _under("game", task.game_overrides)
     sources = apply_overrides(data, texts)
     try:
-        return EnvConfig.model_validate(data).map
+        return EnvConfig.model_validate(data)
     except ValidationError as err:
         lines = describe_validation_error(err, sources)
-        raise ConfigError([f"trainer.curriculum.tasks.{task.name}: {line}" for line in lines]) from None
+        raise ConfigError([f"{where}: {line}" for line in lines]) from None
 
 
 class Curriculum:
@@ -47,7 +61,11 @@ class Curriculum:
     def __init__(self, config: CurriculumConfig, env: EnvConfig, seed: int = 0) -> None:
         self.config = config
         self.names = [task.name for task in config.tasks]
-        self.maps = [task_map(env, task) for task in config.tasks]
+        envs = [task_env(env, task) for task in config.tasks]
+        self.maps = [task_config.map for task_config in envs]
+        #: Each task's game, or None when no task changes the env's rules (one rules variant).
+        changes_rules = any(task.game_overrides for task in config.tasks)
+        self.games = [task_config.game for task_config in envs] if changes_rules else None
         self.weights = np.array([task.weight for task in config.tasks], dtype=np.float64)
         self.rng = np.random.default_rng(seed)
         count = len(self.names)

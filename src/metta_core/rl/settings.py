@@ -20,7 +20,7 @@ from metta_core.policy.config import AgentConfig
 
 
 class CurriculumTask(Section):
-    """One task of a curriculum: the env preset's game on a map of its own."""
+    """One task of a curriculum: the env preset's game (or a variant of its rules) on a map of its own."""
 
     name: str = Field(description="Names the task in logs and metrics (task/<name>/reward).")
     map_overrides: list[str] = Field(
@@ -28,11 +28,17 @@ class CurriculumTask(Section):
         description="key=value overrides of the env's map (width=9, objects={altar: 1}); with `map`, of that map.",
     )
     map: dict[str, Any] | None = Field(None, description="A whole map config replacing the env's map.")
+    game_overrides: list[str] = Field(
+        default_factory=list,
+        description="key=value overrides of the env's game for this task (max_steps=100, "
+        "objects.altar.input={battery_red: 2}, rewards.ore_red=0.2); agents, observation window and "
+        "actions stay the env's.",
+    )
     weight: float = Field(1.0, gt=0, description="Relative chance of the task under the uniform sampler.")
 
 
 class CurriculumConfig(Section):
-    """Train on a set of map tasks, one drawn for every episode by a sampler."""
+    """Train on a set of tasks (maps and rules variants), one drawn for every episode by a sampler."""
 
     sampler: Literal["uniform", "ordered", "learning_progress"] = Field(
         "uniform",
