@@ -23,7 +23,6 @@ from metta_core.env.kernel import (
     PARAM_OBS_WIDTH,
     PARAM_TERMINATE,
     REWARD_FIELDS,
-    RuleSets,
     TP_COLOR,
     TP_COOLDOWN,
     TP_INITIAL,
@@ -32,6 +31,7 @@ from metta_core.env.kernel import (
     TYPE_FIELDS,
     VOID,
     Rules,
+    RuleSets,
     State,
 )
 from metta_core.env.layout import NUM_GLOBAL, NUM_LAYERS, NUM_STATS

@@ -206,7 +206,11 @@ class VecEnv:
         for e, built in enumerate(first):
             self._stage_map(e, *built)
         reset_envs(
-            self._state, self.rule_sets, np.ones(self.num_envs, dtype=np.bool_), self._obs_flat, self.global_obs
+            self._state,
+            self.rule_sets,
+            np.ones(self.num_envs, dtype=np.bool_),
+            self._obs_flat,
+            self.global_obs,
         )
         later = episode_seeds(seed, envs, np.ones_like(envs))
         self._current_task[:] = self._staged_task
