@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from metta_core.policy.config import AgentConfig
@@ -126,3 +127,34 @@ def test_lstm256_preset_has_about_0_9_million_parameters(spec):
 def test_spec_round_trips_through_plain_data(spec):
     assert PolicySpec.from_dict(spec.to_dict()) == spec
     assert np.array_equal(PolicySpec.from_dict(spec.to_dict()).action_pairs(), spec.action_pairs())
+
+
+def test_one_hot_object_types_add_a_layer_per_type_to_the_first_convolution():
+    from torch.nn import functional as F
+
+    from metta_core.env.layout import FEATURE_NAMES
+    from metta_core.env.table import OBJECT_TYPES
+
+    spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1), feature_names=FEATURE_NAMES)
+    policy = MettaPolicy(
+        spec, AgentConfig(cnn_channels=(8, 16), hidden_size=32, lstm_size=8, object_types="one_hot")
+    )
+    assert policy.cnn[0].in_channels == 19 + len(OBJECT_TYPES)
+    g = torch.Generator().manual_seed(3)
+    obs = torch.randint(0, 6, (5, 19, 11, 11), generator=g, dtype=torch.uint8)
+    type_layer = FEATURE_NAMES.index("type_id")
+    obs[:, type_layer] = torch.randint(0, len(OBJECT_TYPES) + 1, (5, 11, 11), generator=g, dtype=torch.uint8)
+    global_obs = torch.rand(5, 4, generator=g)
+    policy.observe_ranges(obs, global_obs)
+    # Spelled out: the normalised layers, then one layer per type id (1 = agent ... ; 0, empty, has none).
+    types = F.one_hot(obs[:, type_layer].long(), len(OBJECT_TYPES) + 1)[..., 1:].permute(0, 3, 1, 2)
+    x = torch.cat([obs.float() / policy.feature_max.view(1, -1, 1, 1), types.float()], dim=1)
+    expected = policy.encoder(torch.cat([policy.cnn(x), global_obs / policy.global_max], dim=1))
+    with torch.no_grad():
+        torch.testing.assert_close(policy.encode(obs, global_obs), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_one_hot_object_types_need_a_type_id_layer():
+    spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1))  # no feature names
+    with pytest.raises(ValueError, match="object_types=one_hot: the env's observations name no type_id"):
+        MettaPolicy(spec, AgentConfig(object_types="one_hot"))

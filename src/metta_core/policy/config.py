@@ -29,6 +29,12 @@ class AgentConfig(Section):
     head_size: int = Field(
         0, ge=0, description="Hidden width of the actor and critic heads; 0 makes them single linear layers."
     )
+    object_types: Literal["value", "one_hot"] = Field(
+        "value",
+        description="cnn: how the window's type_id layer reaches the first convolution: value (the "
+        "id as one number) or one_hot (a layer per object type, so mine, generator and altar are "
+        "told apart by the first layer).",
+    )
     encoder: Literal["cnn", "latent_attn"] = Field(
         "cnn",
         description="cnn: two convolutions over the window; latent_attn: every non-empty cell a token, "

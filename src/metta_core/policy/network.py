@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from metta_core.env.table import OBJECT_TYPES
 from metta_core.policy.config import AgentConfig
 from metta_core.policy.token_encoder import LatentAttentionEncoder
 
@@ -72,6 +73,15 @@ def _conv_out(size: int, kernel: int, stride: int) -> int:
     return (size - kernel) // stride + 1
 
 
+def _type_layer(spec: PolicySpec, config: AgentConfig) -> int | None:
+    """Index of the window's type_id layer when the CNN one-hot encodes it, else None."""
+    if config.object_types != "one_hot" or config.encoder != "cnn":
+        return None
+    if "type_id" not in spec.feature_names:
+        raise ValueError("agent.object_types=one_hot: the env's observations name no type_id layer")
+    return spec.feature_names.index("type_id")
+
+
 def _layer_init(layer: nn.Module, std: float = 2**0.5) -> nn.Module:
     # Orthogonal init with small actor/critic output gains, as in CleanRL's PPO.
     nn.init.orthogonal_(layer.weight, std)
@@ -88,13 +98,16 @@ class MettaPolicy(nn.Module):
         self.config = config
         channels, height, width = spec.obs_shape
         c1, c2 = config.cnn_channels
+        # one_hot: the type_id layer (object id + 1, 0 empty) also enters as one layer per type.
+        self.type_layer = _type_layer(spec, config)
+        self.num_types = len(OBJECT_TYPES) if self.type_layer is not None else 0
         # A large first stride shrinks the 11x11 window to 3x3 cheaply; small windows use stride 1.
         k1, s1 = (5, 3) if min(height, width) >= 8 else (3, 1)
         h1, w1 = _conv_out(height, k1, s1), _conv_out(width, k1, s1)
         k2 = min(3, h1, w1)
         h2, w2 = _conv_out(h1, k2, 1), _conv_out(w1, k2, 1)
         self.cnn = nn.Sequential(
-            _layer_init(nn.Conv2d(channels, c1, k1, stride=s1)),
+            _layer_init(nn.Conv2d(channels + self.num_types, c1, k1, stride=s1)),
             nn.ReLU(),
             _layer_init(nn.Conv2d(c1, c2, k2, stride=1)),
             nn.ReLU(),
@@ -153,6 +166,12 @@ class MettaPolicy(nn.Module):
         if global_obs.shape[-1]:
             self.global_max.copy_(torch.maximum(self.global_max, global_obs.abs().amax(dim=0)))
 
+    def feature_cap(self) -> torch.Tensor:
+        """What each input layer of the first convolution is divided by (one-hot layers: 1)."""
+        if not self.num_types:
+            return self.feature_max
+        return torch.cat([self.feature_max, self.feature_max.new_ones(self.num_types)])
+
     def encode(self, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
         """(N, C, H, W) uint8 + (N, G) float -> (N, hidden)."""
         # channels_last makes the CPU convolutions several times faster for these small channels;
@@ -163,10 +182,15 @@ class MettaPolicy(nn.Module):
             if global_obs.shape[-1]:
                 features = torch.cat([features, global_obs / self.global_max], dim=1)
             return self.encoder(features)
-        x = torch.empty(obs.shape, dtype=torch.float32, device=obs.device, memory_format=torch.channels_last)
-        x.copy_(obs)
+        channels = obs.shape[1]
+        shape = (obs.shape[0], channels + self.num_types, *obs.shape[2:])
+        x = torch.empty(shape, dtype=torch.float32, device=obs.device, memory_format=torch.channels_last)
+        x[:, :channels].copy_(obs)
         first, second = self.cnn[0], self.cnn[2]
-        weight = first.weight / self.feature_max.view(1, -1, 1, 1)
+        weight = first.weight / self.feature_cap().view(1, -1, 1, 1)
+        if self.type_layer is not None:
+            type_ids = torch.arange(1, self.num_types + 1, device=obs.device, dtype=obs.dtype)
+            x[:, channels:].copy_(obs[:, self.type_layer : self.type_layer + 1] == type_ids.view(1, -1, 1, 1))
         hidden = F.relu(F.conv2d(x, weight, first.bias, first.stride))
         if tuple(hidden.shape[-2:]) == second.kernel_size:
             # The second layer's kernel covers the whole map (3x3 for 11x11 windows): it is a linear
