@@ -36,6 +36,7 @@ from metta_core.env.kernel import (
     OB_TYPE,
     RW_SHARED,
     RW_TOTAL,
+    RuleSets,
     reset_envs,
     step_all,
     step_all_parallel,
@@ -158,7 +159,7 @@ class VecEnv:
         self.choose_task = choose_task
         self._fixed_maps: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._staged_task = np.zeros(num_envs, dtype=np.int64)
-        self.rule_sets, self._variant_of_task = self._task_rules(game, task_games)
+        self.rule_sets = self._task_rules(game, task_games)
         self._current_task = np.zeros(num_envs, dtype=np.int64)
         self._episodes: list[EpisodeStats] = []
         self._state = None
@@ -172,17 +173,18 @@ class VecEnv:
             ) from None
         self._set_threads()
 
-    def _task_rules(self, game: GameConfig, task_games: Sequence[GameConfig] | None):
-        """(the rules variants, the variant of each task): one variant unless tasks have games."""
+    def _task_rules(self, game: GameConfig, task_games: Sequence[GameConfig] | None) -> RuleSets:
+        """One rules variant per task (its index is the task's): the config's game for every task
+        unless `task_games` gives each its own."""
         if not task_games:
-            return build_rule_sets([game]), np.zeros(len(self.task_maps), dtype=np.int32)
+            return build_rule_sets([game] * len(self.task_maps))
         if len(task_games) != len(self.task_maps):
             raise ConfigError(f"task_games: {len(task_games)} games for {len(self.task_maps)} tasks")
         for k, task_game in enumerate(task_games):
             field = fixed_field_changed(game, task_game)
             if field is not None:
                 raise ConfigError(f"task_games[{k}]: game.{field} must be the env's, like every task's")
-        return build_rule_sets(list(task_games)), np.arange(len(task_games), dtype=np.int32)
+        return build_rule_sets(list(task_games))
 
     # ---- maps and seeds -------------------------------------------------------------------
     def _seed_episodes(self, seed: int) -> None:
@@ -286,7 +288,7 @@ class VecEnv:
         st.next_team[env_index, :height, :width] = teams
         st.next_size[env_index] = (height, width)
         st.next_seed[env_index] = ep_seed
-        st.next_variant[env_index] = self._variant_of_task[self._staged_task[env_index]]
+        st.next_variant[env_index] = self._staged_task[env_index]
 
     def _set_threads(self) -> None:
         if self.threads > 1:

@@ -138,6 +138,9 @@ class MettaPolicy(nn.Module):
         self.register_buffer("feature_max", torch.ones(channels))
         self.register_buffer("global_max", torch.ones(max(spec.num_global_features, 1)))
         self.register_buffer("action_pairs", torch.from_numpy(spec.action_pairs()).long())
+        # The type_id value of each one-hot layer (1 = agent, ...), built once, not per step.
+        type_ids = torch.arange(1, self.num_types + 1, dtype=torch.uint8).view(1, -1, 1, 1)
+        self.register_buffer("type_ids", type_ids, persistent=False)
 
     def _head(self, core: int, out: int, std: float) -> nn.Module:
         if self.config.head_size:
@@ -189,8 +192,7 @@ class MettaPolicy(nn.Module):
         first, second = self.cnn[0], self.cnn[2]
         weight = first.weight / self.feature_cap().view(1, -1, 1, 1)
         if self.type_layer is not None:
-            type_ids = torch.arange(1, self.num_types + 1, device=obs.device, dtype=obs.dtype)
-            x[:, channels:].copy_(obs[:, self.type_layer : self.type_layer + 1] == type_ids.view(1, -1, 1, 1))
+            x[:, channels:].copy_(obs[:, self.type_layer : self.type_layer + 1] == self.type_ids)
         hidden = F.relu(F.conv2d(x, weight, first.bias, first.stride))
         if tuple(hidden.shape[-2:]) == second.kernel_size:
             # The second layer's kernel covers the whole map (3x3 for 11x11 windows): it is a linear

@@ -63,9 +63,8 @@ class Curriculum:
         self.names = [task.name for task in config.tasks]
         envs = [task_env(env, task) for task in config.tasks]
         self.maps = [task_config.map for task_config in envs]
-        #: Each task's game, or None when no task changes the env's rules (one rules variant).
-        changes_rules = any(task.game_overrides for task in config.tasks)
-        self.games = [task_config.game for task_config in envs] if changes_rules else None
+        #: Each task's game: the env's, with the task's `game_overrides`.
+        self.games = [task_config.game for task_config in envs]
         self.weights = np.array([task.weight for task in config.tasks], dtype=np.float64)
         self.rng = np.random.default_rng(seed)
         count = len(self.names)
