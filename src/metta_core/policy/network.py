@@ -138,9 +138,9 @@ class MettaPolicy(nn.Module):
         self.register_buffer("feature_max", torch.ones(channels))
         self.register_buffer("global_max", torch.ones(max(spec.num_global_features, 1)))
         self.register_buffer("action_pairs", torch.from_numpy(spec.action_pairs()).long())
-        # The type_id value of each one-hot layer (1 = agent, ...), built once, not per step.
-        type_ids = torch.arange(1, self.num_types + 1, dtype=torch.uint8).view(1, -1, 1, 1)
-        self.register_buffer("type_ids", type_ids, persistent=False)
+        if self.num_types:  # the type_id value of each one-hot layer (1 = agent, ...), built once
+            type_ids = torch.arange(1, self.num_types + 1, dtype=torch.uint8).view(1, -1, 1, 1)
+            self.register_buffer("type_ids", type_ids, persistent=False)
 
     def _head(self, core: int, out: int, std: float) -> nn.Module:
         if self.config.head_size:
