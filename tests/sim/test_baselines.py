@@ -32,13 +32,13 @@ def test_rewriting_replaces_the_scores_keeps_comments_and_adds_missing_fields():
 
 
 def test_every_reference_is_above_random_and_comes_from_the_scripted_policy():
-    for suite in ("navigation", "memory", "object_use", "arena"):
+    for suite in ("navigation", "memory", "object_use", "arena", "multiagent", "ants"):
         for sim in load_suite(suite).simulations:
             assert sim.reference_score > sim.random_score, f"{suite}/{sim.name}"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("suite", ["navigation", "memory", "object_use", "arena"])
+@pytest.mark.parametrize("suite", ["navigation", "memory", "object_use", "arena", "multiagent", "ants"])
 def test_recorded_baselines_match_the_shipped_env_and_planner(suite):
     # Both policies are seeded, so a fresh measurement reproduces the figures unless the game,
     # a map builder or the planner changed: then run `metta baselines` and commit the files.

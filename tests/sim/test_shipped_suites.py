@@ -8,7 +8,7 @@ from metta_core.config.presets import preset_names
 from metta_core.sim.policies import builtin
 from metta_core.sim.suite import SimulationSuite, default_env_config, load_suite, suite_simulations
 
-SUITES = ("navigation", "memory", "object_use", "arena", "all")
+SUITES = ("navigation", "memory", "object_use", "arena", "multiagent", "ants", "all")
 
 
 def test_every_suite_is_shipped_and_all_includes_the_others() -> None:
@@ -19,7 +19,8 @@ def test_every_suite_is_shipped_and_all_includes_the_others() -> None:
 
 
 @pytest.mark.parametrize(
-    ("suite", "at_least"), [("navigation", 20), ("memory", 10), ("object_use", 8), ("arena", 5)]
+    ("suite", "at_least"),
+    [("navigation", 20), ("memory", 10), ("object_use", 8), ("arena", 5), ("multiagent", 5), ("ants", 5)],
 )
 def test_each_suite_has_the_breadth_of_the_reference_in_distinct_maps(suite: str, at_least: int) -> None:
     simulations = load_suite(suite).simulations

@@ -15,15 +15,11 @@ def _spec(config) -> PolicySpec:
     return PolicySpec.from_env(VecEnv(config, num_envs=1, seed=0))
 
 
-#: Presets that have no suite of their own yet (issue 16); every other preset must have one.
-WITHOUT_SUITE = {"ants", "multiagent"}
+def test_every_preset_has_a_suite():
+    assert [p for p in preset_names("env") if suite_for_env(p) is None] == []
 
 
-def test_every_preset_but_the_listed_ones_has_a_suite():
-    assert {p for p in preset_names("env") if suite_for_env(p) is None} == WITHOUT_SUITE
-
-
-@pytest.mark.parametrize("preset", sorted(set(preset_names("env")) - WITHOUT_SUITE))
+@pytest.mark.parametrize("preset", sorted(preset_names("env")))
 def test_every_simulation_of_a_presets_suite_speaks_the_presets_layout(preset):
     suite = suite_for_env(preset)
     trained = _spec(load_env_config(preset))
@@ -37,10 +33,15 @@ def test_every_simulation_of_a_presets_suite_speaks_the_presets_layout(preset):
 
 
 def test_the_presets_with_suites():
-    assert {p: suite_for_env(p) for p in ("navigation", "memory", "object_use", "arena", "arena_combat")} == {
+    assert {
+        p: suite_for_env(p)
+        for p in ("navigation", "memory", "object_use", "arena", "arena_combat", "multiagent", "ants")
+    } == {
         "navigation": "navigation",
         "memory": "memory",
         "object_use": "object_use",
         "arena": "arena",
         "arena_combat": "arena",
+        "multiagent": "multiagent",
+        "ants": "ants",
     }
