@@ -8,6 +8,7 @@ this is a world of one and touches nothing.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
 import torch
@@ -63,16 +64,36 @@ def resolve_device(name: str, local_rank: int) -> torch.device:
 def torch_threads(requested: int, world_size: int) -> int:
     """Threads for torch's intra-op pool: the request, or this process's share of the cores.
 
-    On a machine already busy with other work (load average at or above half the cores), one
-    thread: on a shared 2-core machine, two OpenMP threads competing with other processes made
+    On a machine already busy with other work (at least half the cores running other processes),
+    one thread: on a shared 2-core machine, two OpenMP threads competing with other processes made
     updates 2-7x slower than one thread (`metta bench train`, docs/training.md).
     """
     if requested:
         return requested
     cores = os.cpu_count() or 1
-    if hasattr(os, "getloadavg") and os.getloadavg()[0] >= cores / 2:
+    if busy_cores() >= cores / 2:
         return 1
     return max(1, cores // world_size)
+
+
+def busy_cores(samples: int = 5, interval_s: float = 0.02) -> float:
+    """Processes running on other cores now: the fewest runnable tasks seen in `samples` reads of
+    /proc/loadavg, less this process (the fewest, so a shell command passing by is not load).
+
+    Not the load average: that decays over a minute, so a run started right after another one
+    ended read the old run as load and trained on one thread (half the speed on 2 cores).
+    Elsewhere than Linux, the 1-minute load average.
+    """
+    try:
+        readings = []
+        for sample in range(samples):
+            if sample:
+                time.sleep(interval_s)
+            with open("/proc/loadavg") as loadavg:
+                readings.append(int(loadavg.read().split()[3].split("/")[0]) - 1)
+        return max(0, min(readings))
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
 
 
 def use_fast_cpu_math() -> None:
