@@ -90,7 +90,7 @@ def _learn(settings, parts, point, run_name, run_dir, dist, device, outputs, on_
             parameters = sum(p.numel() for p in parts.policy.parameters())
             outputs.log.write(
                 f"started run {run_name}: env {settings.env.name}, {parts.env.total_agents} agents, "
-                f"{parameters} parameters"
+                f"{parameters} parameters, {torch.get_num_threads()} torch threads"
             )
         parts.model = distributed.wrap_model(parts.policy, device)
         metrics = ppo.learn(session)
