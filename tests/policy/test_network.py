@@ -158,3 +158,35 @@ def test_one_hot_object_types_need_a_type_id_layer():
     spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1))  # no feature names
     with pytest.raises(ValueError, match="object_types=one_hot: the env's observations name no type_id"):
         MettaPolicy(spec, AgentConfig(object_types="one_hot"))
+
+
+def test_log_counts_feed_the_inventory_layers_as_log1p_of_the_largest_count_seen():
+    from metta_core.env.layout import FEATURE_NAMES
+
+    spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1), feature_names=FEATURE_NAMES)
+    policy = MettaPolicy(spec, AgentConfig(cnn_channels=(8, 16), hidden_size=32, lstm_size=8, counts="log"))
+    g = torch.Generator().manual_seed(4)
+    obs = torch.randint(0, 3, (5, 19, 11, 11), generator=g, dtype=torch.uint8)
+    inventory = [i for i, name in enumerate(FEATURE_NAMES) if name.startswith("inv:")]
+    obs[0, inventory[0], 5, 5] = 50  # one large count widens that layer's normaliser to 50
+    global_obs = torch.rand(5, 4, generator=g)
+    policy.observe_ranges(obs, global_obs)
+    # Spelled out: counts on a log scale against the log of the largest seen, other layers linear.
+    x = obs.float() / policy.feature_max.view(1, -1, 1, 1)
+    x[:, inventory] = torch.log1p(obs[:, inventory].float()) / torch.log1p(
+        policy.feature_max[inventory]
+    ).view(1, -1, 1, 1)
+    expected = policy.encoder(torch.cat([policy.cnn(x), global_obs / policy.global_max], dim=1))
+    with torch.no_grad():
+        torch.testing.assert_close(policy.encode(obs, global_obs), expected, rtol=1e-5, atol=1e-5)
+        linear = MettaPolicy(spec, AgentConfig(cnn_channels=(8, 16), hidden_size=32, lstm_size=8))
+        linear.load_state_dict(policy.state_dict())
+        assert not torch.allclose(linear.encode(obs, global_obs), expected, atol=1e-4)
+
+
+def test_log_counts_need_inventory_layers():
+    spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1))  # no feature names
+    with pytest.raises(
+        ValueError, match="agent.counts=log: the env's observations name no run of inv: layers"
+    ):
+        MettaPolicy(spec, AgentConfig(counts="log"))

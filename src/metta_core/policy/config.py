@@ -35,6 +35,12 @@ class AgentConfig(Section):
         "id as one number) or one_hot (a layer per object type, so mine, generator and altar are "
         "told apart by the first layer).",
     )
+    counts: Literal["linear", "log"] = Field(
+        "linear",
+        description="cnn: how the inventory layers (counts) reach the first convolution: linear "
+        "(count / the largest count seen) or log (log(1 + count) / log(1 + the largest seen), so "
+        "holding 1 item where 50 were once seen reads 0.18, not 0.02).",
+    )
     encoder: Literal["cnn", "latent_attn"] = Field(
         "cnn",
         description="cnn: two convolutions over the window; latent_attn: every non-empty cell a token, "

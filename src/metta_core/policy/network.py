@@ -82,6 +82,16 @@ def _type_layer(spec: PolicySpec, config: AgentConfig) -> int | None:
     return spec.feature_names.index("type_id")
 
 
+def _count_layers(spec: PolicySpec, config: AgentConfig) -> slice | None:
+    """The window's inventory layers (one run of them) when the CNN reads counts on a log scale."""
+    if config.counts != "log" or config.encoder != "cnn":
+        return None
+    layers = [i for i, name in enumerate(spec.feature_names) if name.startswith("inv:")]
+    if not layers or layers != list(range(layers[0], layers[-1] + 1)):
+        raise ValueError("agent.counts=log: the env's observations name no run of inv: layers")
+    return slice(layers[0], layers[-1] + 1)
+
+
 def _layer_init(layer: nn.Module, std: float = 2**0.5) -> nn.Module:
     # Orthogonal init with small actor/critic output gains, as in CleanRL's PPO.
     nn.init.orthogonal_(layer.weight, std)
@@ -101,6 +111,8 @@ class MettaPolicy(nn.Module):
         # one_hot: the type_id layer (object id + 1, 0 empty) also enters as one layer per type.
         self.type_layer = _type_layer(spec, config)
         self.num_types = len(OBJECT_TYPES) if self.type_layer is not None else 0
+        # log counts: small holdings stay visible after a large count widened the normaliser.
+        self.count_layers = _count_layers(spec, config)
         # A large first stride shrinks the 11x11 window to 3x3 cheaply; small windows use stride 1.
         k1, s1 = (5, 3) if min(height, width) >= 8 else (3, 1)
         h1, w1 = _conv_out(height, k1, s1), _conv_out(width, k1, s1)
@@ -171,9 +183,13 @@ class MettaPolicy(nn.Module):
 
     def feature_cap(self) -> torch.Tensor:
         """What each input layer of the first convolution is divided by (one-hot layers: 1)."""
+        cap = self.feature_max
+        if self.count_layers is not None:
+            cap = cap.clone()
+            cap[self.count_layers] = torch.log1p(cap[self.count_layers])
         if not self.num_types:
-            return self.feature_max
-        return torch.cat([self.feature_max, self.feature_max.new_ones(self.num_types)])
+            return cap
+        return torch.cat([cap, cap.new_ones(self.num_types)])
 
     def encode(self, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
         """(N, C, H, W) uint8 + (N, G) float -> (N, hidden)."""
@@ -189,6 +205,8 @@ class MettaPolicy(nn.Module):
         shape = (obs.shape[0], channels + self.num_types, *obs.shape[2:])
         x = torch.empty(shape, dtype=torch.float32, device=obs.device, memory_format=torch.channels_last)
         x[:, :channels].copy_(obs)
+        if self.count_layers is not None:
+            x[:, self.count_layers].log1p_()
         first, second = self.cnn[0], self.cnn[2]
         weight = first.weight / self.feature_cap().view(1, -1, 1, 1)
         if self.type_layer is not None:
