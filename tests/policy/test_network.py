@@ -190,3 +190,40 @@ def test_log_counts_need_inventory_layers():
         ValueError, match="agent.counts=log: the env's observations name no run of inv: layers"
     ):
         MettaPolicy(spec, AgentConfig(counts="log"))
+
+
+def test_local_view_gives_the_encoder_the_cells_around_the_agent_the_one_it_faces_and_its_counts():
+    from metta_core.env.layout import FEATURE_NAMES
+
+    spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1), feature_names=FEATURE_NAMES)
+    policy = MettaPolicy(
+        spec, AgentConfig(cnn_channels=(8, 16), hidden_size=32, lstm_size=8, local_view=True)
+    )
+    g = torch.Generator().manual_seed(5)
+    obs = torch.randint(0, 6, (4, 19, 11, 11), generator=g, dtype=torch.uint8)
+    orientation = FEATURE_NAMES.index("agent:orientation")
+    obs[:, orientation, 5, 5] = torch.tensor([1, 2, 3, 4], dtype=torch.uint8)  # up, down, left, right
+    inventory = [i for i, name in enumerate(FEATURE_NAMES) if name.startswith("inv:")]
+    obs[0, inventory[0], 5, 5] = 200  # past the last bin: reads as 16
+    global_obs = torch.rand(4, 4, generator=g)
+    policy.observe_ranges(obs, global_obs)
+    # Spelled out: the window through the CNN, then the 3x3 around the centre and the cell ahead.
+    x = obs.float() / policy.feature_max.view(1, -1, 1, 1)
+    ahead = torch.stack([x[0, :, 4, 5], x[1, :, 6, 5], x[2, :, 5, 4], x[3, :, 5, 6]])
+    local = torch.cat([x[:, :, 4:7, 4:7].flatten(2), ahead.unsqueeze(2)], dim=2).flatten(1)
+    held = torch.zeros(4, len(inventory), 17)
+    for agent in range(4):
+        for k, layer in enumerate(inventory):
+            held[agent, k, min(int(obs[agent, layer, 5, 5]), 16)] = 1.0
+    local = torch.cat([local, held.flatten(1)], dim=1)
+    expected = policy.encoder(torch.cat([policy.cnn(x), local, global_obs / policy.global_max], dim=1))
+    with torch.no_grad():
+        torch.testing.assert_close(policy.encode(obs, global_obs), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_local_view_needs_an_orientation_layer():
+    spec = PolicySpec((19, 11, 11), 4, ("noop", "move"), (0, 1))  # no feature names
+    with pytest.raises(
+        ValueError, match="agent.local_view: the env's observations need an agent:orientation"
+    ):
+        MettaPolicy(spec, AgentConfig(local_view=True))

@@ -6,6 +6,7 @@ import pytest
 
 from metta_core.config.loader import resolve
 from metta_core.errors import ConfigError
+from metta_core.policy.config import AgentConfig
 from metta_core.rl.settings import TrainerConfig, TrainSettings
 
 
@@ -101,3 +102,24 @@ def test_a_batch_size_given_alone_shrinks_the_presets_minibatch_to_fit():
         )
     big = resolve(TrainSettings, overrides=["trainer.batch_size=65536"], environ={})
     assert big.trainer.minibatch_size == 2048  # the preset's value, when it fits
+
+
+def test_an_env_presets_agent_settings_apply_over_the_agent_preset_below_the_user(tmp_path):
+    path = tmp_path / "agent_hints.yaml"
+    path.write_text(
+        "game: {num_agents: 1}\n"
+        "map: {builder: random, width: 9, height: 9, agents: 1, objects: {altar: 1}}\n"
+        "agent: {local_view: true, hidden_size: 64}\n"
+    )
+    settings = resolve(TrainSettings, overrides=[f"env={path}"], environ={})
+    assert settings.agent.local_view and settings.agent.hidden_size == 64
+    assert settings.agent.cnn_channels == AgentConfig().cnn_channels  # the rest: the agent preset's
+    mine = resolve(TrainSettings, overrides=[f"env={path}", "agent.hidden_size=32"], environ={})
+    assert mine.agent.hidden_size == 32 and mine.agent.local_view
+    with pytest.raises(ConfigError) as err:
+        resolve(TrainSettings, overrides=[f"env={path}", "agent.local_view=maybe"], environ={})
+    assert "agent.local_view" in str(err.value)
+    path.write_text(path.read_text().replace("hidden_size: 64", "hidden_size: -1"))
+    with pytest.raises(ConfigError) as err:
+        resolve(TrainSettings, overrides=[f"env={path}"], environ={})
+    assert "agent.hidden_size" in str(err.value) and "(its agent settings)" in str(err.value)

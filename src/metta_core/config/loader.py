@@ -216,7 +216,7 @@ def _take_presets(model: type[BaseModel], layers: list[Layer]) -> tuple[Layer, d
         names[section] = name
     if problems:
         raise ConfigError(problems)
-    _apply_trainer_hints(model, presets, names)
+    _apply_env_hints(model, presets, names)
     return presets, names
 
 
@@ -258,14 +258,17 @@ def _value_at(data: Mapping[str, Any], path: Path_) -> Any:
     return node
 
 
-def _apply_trainer_hints(model: type[BaseModel], presets: Layer, names: dict[str, str]) -> None:
-    """An env preset's `trainer:` settings (what makes that env learn) go over the trainer preset,
-    still below every source the user gives."""
-    if "trainer" not in model.model_fields or "env" not in names:
+def _apply_env_hints(model: type[BaseModel], presets: Layer, names: dict[str, str]) -> None:
+    """An env preset's `trainer:` and `agent:` settings (what makes that env learn) go over the
+    trainer and agent presets, still below every source the user gives."""
+    if "env" not in names:
         return
-    hints = presets.data.get("env", {}).get("trainer")
-    if isinstance(hints, dict) and hints:
-        presets.update(hints, f"preset env={names['env']} (its trainer settings)", ("trainer",))
+    for section in ("trainer", "agent"):
+        if section not in model.model_fields:
+            continue
+        hints = presets.data.get("env", {}).get(section)
+        if isinstance(hints, dict) and hints:
+            presets.update(hints, f"preset env={names['env']} (its {section} settings)", (section,))
 
 
 def _field_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:

@@ -280,6 +280,11 @@ class EnvConfig(Section):
         description="TrainerConfig settings that make this env learn (total_agent_steps, ent_coef, ...): "
         "`metta train` applies them over the trainer preset; any other source still wins.",
     )
+    agent: dict[str, Any] = Field(
+        default_factory=dict,
+        description="AgentConfig settings that make this env learn (local_view, ...): `metta train` "
+        "applies them over the agent preset; any other source still wins.",
+    )
     map_pool_size: int = Field(
         100,
         ge=0,

@@ -41,6 +41,12 @@ class AgentConfig(Section):
         "(count / the largest count seen) or log (log(1 + count) / log(1 + the largest seen), so "
         "holding 1 item where 50 were once seen reads 0.18, not 0.02).",
     )
+    local_view: bool = Field(
+        False,
+        description="cnn: also feed the encoder the 3x3 cells around the agent and the cell it faces "
+        "(every layer, normalised like the window), so what the agent holds and whether a converter "
+        "is ahead reach the heads directly rather than through the strided convolution.",
+    )
     encoder: Literal["cnn", "latent_attn"] = Field(
         "cnn",
         description="cnn: two convolutions over the window; latent_attn: every non-empty cell a token, "

@@ -92,6 +92,26 @@ def _count_layers(spec: PolicySpec, config: AgentConfig) -> slice | None:
     return slice(layers[0], layers[-1] + 1)
 
 
+def _orientation_layer(spec: PolicySpec, config: AgentConfig) -> int | None:
+    """Index of the window's orientation layer when the encoder reads the agent's local view."""
+    if not config.local_view or config.encoder != "cnn":
+        return None
+    if "agent:orientation" not in spec.feature_names or min(spec.obs_shape[1:]) < 3:
+        raise ValueError(
+            "agent.local_view: the env's observations need an agent:orientation layer and a window of 3x3 or more"
+        )
+    return spec.feature_names.index("agent:orientation")
+
+
+#: local view: the agent's own counts are one-hot up to this many (more reads as this many), so
+#: "holds 10" and "holds 9" differ by a whole input, whatever the largest count seen.
+COUNT_BINS = 16
+
+#: The cell ahead within the flattened 3x3 around the agent, by orientation layer value (orientation
+#: + 1; 0 where none is seen: the agent's own cell): up, down, left, right.
+_AHEAD_CELL = (4, 1, 7, 3, 5)
+
+
 def _layer_init(layer: nn.Module, std: float = 2**0.5) -> nn.Module:
     # Orthogonal init with small actor/critic output gains, as in CleanRL's PPO.
     nn.init.orthogonal_(layer.weight, std)
@@ -113,6 +133,13 @@ class MettaPolicy(nn.Module):
         self.num_types = len(OBJECT_TYPES) if self.type_layer is not None else 0
         # log counts: small holdings stay visible after a large count widened the normaliser.
         self.count_layers = _count_layers(spec, config)
+        # local view: the 3x3 around the agent, the cell it faces and its own counts one-hot, beside
+        # the convolution's output.
+        self.orientation_layer = _orientation_layer(spec, config)
+        self.inventory_layers = [i for i, name in enumerate(spec.feature_names) if name.startswith("inv:")]
+        local_size = 0
+        if self.orientation_layer is not None:
+            local_size = 10 * channels + len(self.inventory_layers) * (COUNT_BINS + 1)
         # A large first stride shrinks the 11x11 window to 3x3 cheaply; small windows use stride 1.
         k1, s1 = (5, 3) if min(height, width) >= 8 else (3, 1)
         h1, w1 = _conv_out(height, k1, s1), _conv_out(width, k1, s1)
@@ -132,7 +159,8 @@ class MettaPolicy(nn.Module):
             self.tokens = LatentAttentionEncoder(channels, height, width, config)
             encoded = self.tokens.out_size
         self.encoder = nn.Sequential(
-            _layer_init(nn.Linear(encoded + spec.num_global_features, config.hidden_size)), nn.ReLU()
+            _layer_init(nn.Linear(encoded + local_size + spec.num_global_features, config.hidden_size)),
+            nn.ReLU(),
         )
         core = config.lstm_size or config.hidden_size
         self.lstm = nn.LSTM(config.hidden_size, config.lstm_size) if config.lstm_size else None
@@ -153,6 +181,8 @@ class MettaPolicy(nn.Module):
         if self.num_types:  # the type_id value of each one-hot layer (1 = agent, ...), built once
             type_ids = torch.arange(1, self.num_types + 1, dtype=torch.uint8).view(1, -1, 1, 1)
             self.register_buffer("type_ids", type_ids, persistent=False)
+        if self.orientation_layer is not None:
+            self.register_buffer("ahead_cell", torch.tensor(_AHEAD_CELL), persistent=False)
 
     def _head(self, core: int, out: int, std: float) -> nn.Module:
         if self.config.head_size:
@@ -208,7 +238,8 @@ class MettaPolicy(nn.Module):
         if self.count_layers is not None:
             x[:, self.count_layers].log1p_()
         first, second = self.cnn[0], self.cnn[2]
-        weight = first.weight / self.feature_cap().view(1, -1, 1, 1)
+        cap = self.feature_cap()
+        weight = first.weight / cap.view(1, -1, 1, 1)
         if self.type_layer is not None:
             x[:, channels:].copy_(obs[:, self.type_layer : self.type_layer + 1] == self.type_ids)
         hidden = F.relu(F.conv2d(x, weight, first.bias, first.stride))
@@ -219,9 +250,23 @@ class MettaPolicy(nn.Module):
             features = F.relu(F.linear(hidden.permute(0, 2, 3, 1).flatten(1), flat_weight, second.bias))
         else:
             features = self.cnn[2:](hidden)
+        if self.orientation_layer is not None:
+            features = torch.cat([features, self._local_view(obs, x[:, :channels], cap[:channels])], dim=1)
         if global_obs.shape[-1]:
             features = torch.cat([features, global_obs / self.global_max], dim=1)
         return self.encoder(features)
+
+    def _local_view(self, obs: torch.Tensor, x: torch.Tensor, cap: torch.Tensor) -> torch.Tensor:
+        """(N, 10 * C + items * 17): every layer of the 3x3 cells around the agent, then of the cell
+        it faces, each divided by its layer's normaliser; then the agent's own counts, one-hot."""
+        cy, cx = obs.shape[2] // 2, obs.shape[3] // 2
+        around = x[:, :, cy - 1 : cy + 2, cx - 1 : cx + 2].flatten(2)  # (N, C, 9)
+        facing = obs[:, self.orientation_layer, cy, cx].long().clamp(max=len(_AHEAD_CELL) - 1)
+        index = self.ahead_cell[facing].view(-1, 1, 1).expand(-1, around.shape[1], 1)
+        cells = torch.cat([around, around.gather(2, index)], dim=2) / cap.view(1, -1, 1)
+        counts = obs[:, self.inventory_layers, cy, cx].long().clamp(max=COUNT_BINS)
+        held = F.one_hot(counts, COUNT_BINS + 1).flatten(1).to(cells.dtype)
+        return torch.cat([cells.flatten(1), held], dim=1)
 
     @torch.no_grad()
     def step(
