@@ -39,13 +39,20 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
         policy.eval()
         gamma = config.gamma if config.bootstrap_truncations else 0.0
         collect_rollout(
-            parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator, bootstrap_gamma=gamma
+            parts.env,
+            policy,
+            buffer,
+            parts.carry,
+            parts.action_pairs,
+            parts.generator,
+            bootstrap_gamma=gamma,
+            teacher=parts.teacher,
         )
         next_value = bootstrap_value(policy, parts.carry, device)
         fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
         middle = time.perf_counter()
         policy.train()
-        optimise(policy, parts.optimizer, buffer, config, parts.generator)
+        optimise(policy, parts.optimizer, buffer, config, parts.generator, 1.0 if parts.teacher else 0.0)
         parts.env.drain_episodes()
         end = time.perf_counter()
         if epoch >= warmup_epochs:

@@ -26,6 +26,10 @@ class Minibatch:
     advantages: torch.Tensor
     returns: torch.Tensor
     state: tuple[torch.Tensor, torch.Tensor]
+    #: Kickstarting only: the teacher's action distribution, value, and which steps it labelled.
+    teacher_probs: torch.Tensor | None = None
+    teacher_values: torch.Tensor | None = None
+    teacher_mask: torch.Tensor | None = None
 
 
 def rollout_horizon(batch_size: int, total_agents: int, bptt_horizon: int) -> int:
@@ -67,6 +71,16 @@ class RolloutBuffer:
         state = (num_agents, self.segments_per_agent, max(lstm_size, 1))
         self.state_h = torch.zeros(state, device=device)
         self.state_c = torch.zeros(state, device=device)
+        self.teacher_probs: torch.Tensor | None = None
+        self.teacher_values: torch.Tensor | None = None
+        self.teacher_mask: torch.Tensor | None = None
+
+    def add_teacher_targets(self, num_pairs: int, values: bool) -> None:
+        """Room for a kickstarting teacher's labels (see `rl.kickstart`); `values` when it gives them."""
+        shape, device = (self.num_agents, self.horizon), self.obs.device
+        self.teacher_probs = torch.zeros(*shape, num_pairs, device=device)
+        self.teacher_values = torch.zeros(shape, device=device) if values else None
+        self.teacher_mask = torch.zeros(shape, dtype=torch.bool, device=device)
 
     @property
     def num_segments(self) -> int:
@@ -96,4 +110,7 @@ class RolloutBuffer:
             advantages=take(self.advantages),
             returns=take(self.returns),
             state=(h.contiguous(), c.contiguous()),
+            teacher_probs=None if self.teacher_probs is None else take(self.teacher_probs),
+            teacher_values=None if self.teacher_values is None else take(self.teacher_values),
+            teacher_mask=None if self.teacher_mask is None else take(self.teacher_mask),
         )

@@ -1,6 +1,7 @@
 """`build_training(settings, device, seed)`: the objects one PPO run steps, built from settings.
 
-Env, network, optimizer, sampling generator, rollout buffer and the rollout's carried state, in
+Env, network, optimizer, sampling generator, rollout buffer, the rollout's carried state and a
+kickstarting teacher if one is named, in
 the one order that makes a seed reproduce a run. `metta train`, `metta bench train` and
 `metta autotune` all build through here, so what a benchmark times is what training runs. Files,
 tracking and processes are not its business (`trainer.py`, `session.py`).
@@ -17,6 +18,7 @@ import torch
 from metta_core.policy.network import MettaPolicy, PolicySpec
 from metta_core.rl.buffer import RolloutBuffer, rollout_horizon
 from metta_core.rl.curriculum import Curriculum
+from metta_core.rl.kickstart import Teacher
 from metta_core.rl.rollout import RolloutCarry
 from metta_core.rl.settings import TrainSettings
 
@@ -41,6 +43,8 @@ class TrainingParts:
     action_pairs: np.ndarray
     #: The tasks (maps, rules variants) episodes are drawn from, when the trainer has a curriculum.
     curriculum: Curriculum | None = None
+    #: The kickstarting teacher, when `trainer.kickstart.teacher_uri` names one.
+    teacher: Teacher | None = None
 
 
 def build_training(settings: TrainSettings, device: torch.device, seed: int) -> TrainingParts:
@@ -80,6 +84,10 @@ def build_training(settings: TrainSettings, device: torch.device, seed: int) -> 
         device,
     )
     carry = RolloutCarry.begin(env, policy, device, seed=seed)
+    teacher = None
+    if config.kickstart.teacher_uri is not None:
+        teacher = Teacher(config.kickstart, env, spec, device, seed)
+        buffer.add_teacher_targets(len(spec.action_pairs()), values=teacher.gives_values)
     return TrainingParts(
         env=env,
         spec=spec,
@@ -91,4 +99,5 @@ def build_training(settings: TrainSettings, device: torch.device, seed: int) -> 
         carry=carry,
         action_pairs=spec.action_pairs(),
         curriculum=curriculum,
+        teacher=teacher,
     )

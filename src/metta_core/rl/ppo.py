@@ -14,6 +14,7 @@ import numpy as np
 
 from metta_core.rl import distributed
 from metta_core.rl.advantage import fill_advantages
+from metta_core.rl.kickstart import kickstart_weight
 from metta_core.rl.rollout import bootstrap_value, collect_rollout
 from metta_core.rl.update import optimise
 
@@ -37,7 +38,10 @@ def learn(session: TrainingSession) -> dict[str, float]:
             for group in parts.optimizer.param_groups:
                 group["lr"] = config.learning_rate * max(fraction, 0.0)
 
-        # 2. Collect a rollout with every agent acting in one batched forward pass per step.
+        # 2. Collect a rollout with every agent acting in one batched forward pass per step (and a
+        #    kickstarting teacher labelling the steps while its weight lasts).
+        teacher_weight = kickstart_weight(config.kickstart, session.agent_steps)
+        teacher = parts.teacher if teacher_weight > 0 else None
         policy.eval()
         single_process_stop = session.stop if not session.dist.enabled else (lambda: False)
         completed = collect_rollout(
@@ -49,6 +53,7 @@ def learn(session: TrainingSession) -> dict[str, float]:
             parts.generator,
             single_process_stop,
             config.gamma if config.bootstrap_truncations else 0.0,
+            teacher,
         )
         if not completed:
             break
@@ -61,7 +66,7 @@ def learn(session: TrainingSession) -> dict[str, float]:
         # 4. Optimise: epochs of minibatches over BPTT segments (gradients all-reduced under DDP).
         policy.train()
         update_start = time.perf_counter()
-        losses = optimise(parts.model, parts.optimizer, buffer, config, parts.generator)
+        losses = optimise(parts.model, parts.optimizer, buffer, config, parts.generator, teacher_weight)
         update_s = time.perf_counter() - update_start
 
         # 5. Log, evaluate (the network in memory), checkpoint (every evaluated epoch too, so its
@@ -74,6 +79,7 @@ def learn(session: TrainingSession) -> dict[str, float]:
             **losses,
             **session.episode_metrics(),
             "learning_rate": parts.optimizer.param_groups[0]["lr"],
+            **({"kickstart_weight": teacher_weight} if parts.teacher is not None else {}),
             "agent_steps_per_s": steps_per_epoch / epoch_s,
             "rollout_s": rollout_s,
             "update_s": update_s,

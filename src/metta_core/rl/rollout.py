@@ -20,6 +20,7 @@ from metta_core.rl.buffer import RolloutBuffer
 
 if TYPE_CHECKING:
     from metta_core.env.vecenv import VecEnv
+    from metta_core.rl.kickstart import Teacher
 
 
 @dataclass
@@ -51,12 +52,14 @@ def collect_rollout(
     generator: torch.Generator,
     should_stop: Callable[[], bool] = lambda: False,
     bootstrap_gamma: float = 0.0,
+    teacher: Teacher | None = None,
 ) -> bool:
     """Fill `buffer` with `buffer.horizon` steps; False when `should_stop` cut it short.
 
     With `bootstrap_gamma`, a step that truncated an episode gets `bootstrap_gamma * V(last
     observation of that episode)` added to its reward, so GAE, which stops at every episode end,
-    still values what the time limit cut off.
+    still values what the time limit cut off. A kickstarting `teacher` labels each step before
+    the env takes it.
     """
     device = buffer.obs.device
     buffer.bootstrapped = 0.0
@@ -73,6 +76,8 @@ def collect_rollout(
             buffer.state_h[:, segment] = carry.state[0][0]
             buffer.state_c[:, segment] = carry.state[1][0]
 
+        if teacher is not None:
+            teacher.label(buffer, t, obs, global_obs, carry.starts)
         policy.observe_ranges(obs, global_obs)
         logits, values, state = policy.step(obs, global_obs, carry.state)
         log_probs = torch.log_softmax(logits, -1)

@@ -98,6 +98,39 @@ _PPO_KEYS = (
 )
 
 
+class KickstartConfig(Section):
+    """Kickstarting (the reference trainer's `kickstart`): a teacher labels the student's own steps
+    and an extra loss pulls the student's actions (and value) towards the teacher's, fading out."""
+
+    teacher_uri: str | None = Field(
+        None,
+        description="The teacher: `scripted` (the built-in planner: its actions only) or a trained "
+        "policy's URI (its action distribution and value); null: no kickstarting.",
+    )
+    action_loss_coef: float = Field(
+        1.0, ge=0, description="Weight of the cross-entropy between the teacher's and the student's actions."
+    )
+    value_loss_coef: float = Field(
+        1.0, ge=0, description="Weight of the squared error to the teacher's value (policy teachers only)."
+    )
+    anneal_ratio: float = Field(
+        0.65,
+        ge=0,
+        le=1,
+        description="Share of kickstart_steps, at their end, over which the teacher's weight falls "
+        "linearly from 1 to 0.",
+    )
+    kickstart_steps: int = Field(
+        1_000_000_000, gt=0, description="Agent steps the teacher is heard for; none after."
+    )
+    agents_per_step: int | None = Field(
+        None,
+        gt=0,
+        description="Agents the teacher labels each step, taken in turn (null: every agent); the "
+        "scripted planner costs ~0.2 ms per agent per step, a policy teacher labels them all.",
+    )
+
+
 class TrainerConfig(Section):
     """PPO hyperparameters and the shape of a training run (CleanRL's names where they exist)."""
 
@@ -201,6 +234,10 @@ class TrainerConfig(Section):
     )
     curriculum: CurriculumConfig | None = Field(
         None, description="Map tasks drawn per episode by a sampler; null: every episode on the env's map."
+    )
+    kickstart: KickstartConfig = Field(
+        default_factory=KickstartConfig,
+        description="A teacher whose actions the student is pulled towards early in training.",
     )
     max_minutes: float | None = Field(
         None, gt=0, description="End training after this many minutes of training (evaluations not counted)."

@@ -13,6 +13,7 @@ from torch import nn
 
 from metta_core.rl import distributed
 from metta_core.rl.buffer import RolloutBuffer
+from metta_core.rl.kickstart import kickstart_losses
 from metta_core.rl.losses import ppo_loss
 from metta_core.rl.settings import TrainerConfig
 
@@ -23,11 +24,17 @@ def optimise(
     buffer: RolloutBuffer,
     config: TrainerConfig,
     generator: torch.Generator,
+    kickstart_weight: float = 0.0,
 ) -> dict[str, float]:
-    """`model` is the policy, or its DDP wrapper; it is called as model(obs, global_obs, starts, state)."""
+    """`model` is the policy, or its DDP wrapper; it is called as model(obs, global_obs, starts, state).
+    With `kickstart_weight` > 0 the teacher's labels in the buffer add their weighted losses."""
     segments_per_minibatch = max(1, min(config.minibatch_size // buffer.bptt_horizon, buffer.num_segments))
     parameters = [p for p in model.parameters() if p.requires_grad]
-    totals = {"policy_loss": 0.0, "value_loss": 0.0, "entropy": 0.0, "approx_kl": 0.0, "clipfrac": 0.0}
+    ppo_terms = ("policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac")
+    totals = dict.fromkeys(ppo_terms, 0.0)
+    kickstarting = kickstart_weight > 0 and buffer.teacher_probs is not None
+    if kickstarting:
+        totals.update(ks_action_loss=0.0, ks_value_loss=0.0)
     steps = 0
     epochs_run = 0
     for _ in range(config.update_epochs):
@@ -51,11 +58,26 @@ def optimise(
                 batch.returns.flatten(),
                 config,
             )
+            loss = terms.loss
+            if kickstarting:
+                ks_action, ks_value = kickstart_losses(
+                    logits.flatten(0, 1),
+                    values.flatten(),
+                    batch.teacher_probs.flatten(0, 1),
+                    None if batch.teacher_values is None else batch.teacher_values.flatten(),
+                    batch.teacher_mask.flatten(),
+                )
+                ks = config.kickstart
+                loss = loss + kickstart_weight * (
+                    ks.action_loss_coef * ks_action + ks.value_loss_coef * ks_value
+                )
+                totals["ks_action_loss"] += float(ks_action.detach())
+                totals["ks_value_loss"] += float(ks_value.detach())
             optimizer.zero_grad(set_to_none=True)
-            terms.loss.backward()
+            loss.backward()
             nn.utils.clip_grad_norm_(parameters, config.max_grad_norm)
             optimizer.step()
-            for key in totals:
+            for key in ppo_terms:
                 totals[key] += float(getattr(terms, key))
             epoch_kl += terms.approx_kl
             epoch_steps += 1

@@ -67,6 +67,7 @@ class ScriptedActor:
             if name in names
         }
         self._scratch: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._worth_cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 
     def bind(self, rows: np.ndarray) -> None:
         """Play these rows of the env (a simulation gives each policy its block of agents)."""
@@ -94,6 +95,13 @@ class ScriptedActor:
         many of it an agent wants to hold for them."""
         present = np.unique(st.objects[e, : st.num_objects[e], OB_TYPE])
         present = present[(present >= FIRST_CONVERTER) & (present <= LAST_CONVERTER)]
+        # The worths depend only on which converter types the map has: computed once per set.
+        key = present.tobytes()
+        if key not in self._worth_cache:
+            self._worth_cache[key] = self._chain_worth(present)
+        return self._worth_cache[key]
+
+    def _chain_worth(self, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         worth = np.zeros_like(self.reward)
         for _ in range(6):  # chains are at most a few recipes long
             value = np.minimum(self.reward, self.reward_max) + worth
