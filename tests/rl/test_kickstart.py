@@ -25,6 +25,17 @@ CHAIN = [
 ]
 
 
+def _labelled_rollout(settings, seed: int):
+    """The run's parts after one rollout with its teacher labelling every step."""
+    parts = build_training(settings, torch.device("cpu"), seed=seed)
+    parts.policy.eval()
+    collect_rollout(
+        parts.env, parts.policy, parts.buffer, parts.carry, parts.action_pairs, parts.generator,
+        teacher=parts.teacher,
+    )  # fmt: skip
+    return parts
+
+
 def test_the_teacher_weight_holds_then_falls_linearly_to_zero():
     config = KickstartConfig(teacher_uri="scripted", kickstart_steps=1000, anneal_ratio=0.4)
     weights = [kickstart_weight(config, steps) for steps in (0, 600, 700, 800, 1000, 5000)]
@@ -53,12 +64,7 @@ def test_the_scripted_teacher_labels_its_agents_in_turn_with_the_planners_action
 
 def test_the_kickstart_loss_teaches_the_student_the_planners_actions(settings_for):
     settings = settings_for(*CHAIN, "trainer.kickstart.teacher_uri=scripted", "trainer.learning_rate=0.01")
-    parts = build_training(settings, torch.device("cpu"), seed=1)
-    parts.policy.eval()
-    collect_rollout(
-        parts.env, parts.policy, parts.buffer, parts.carry, parts.action_pairs, parts.generator,
-        teacher=parts.teacher,
-    )  # fmt: skip
+    parts = _labelled_rollout(settings, seed=1)
     assert bool(parts.buffer.teacher_mask.all())  # every agent labelled every step
     buffer = parts.buffer
 
@@ -90,12 +96,7 @@ def _first_state(buffer):
 def test_a_policy_teacher_gives_its_distribution_and_value(settings_for, tmp_path):
     teacher_run = train(settings_for(run="teacher", total=256))
     settings = settings_for(f"trainer.kickstart.teacher_uri={teacher_run.run_dir}", run="student")
-    parts = build_training(settings, torch.device("cpu"), seed=4)
-    parts.policy.eval()
-    collect_rollout(
-        parts.env, parts.policy, parts.buffer, parts.carry, parts.action_pairs, parts.generator,
-        teacher=parts.teacher,
-    )  # fmt: skip
+    parts = _labelled_rollout(settings, seed=4)
     buffer = parts.buffer
     assert bool(buffer.teacher_mask.all())
     torch.testing.assert_close(buffer.teacher_probs.sum(-1), torch.ones(buffer.teacher_mask.shape))

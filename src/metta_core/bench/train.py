@@ -38,16 +38,8 @@ def benchmark_training(settings: TrainSettings, epochs: int = 3, warmup_epochs: 
         start = time.perf_counter()
         policy.eval()
         gamma = config.gamma if config.bootstrap_truncations else 0.0
-        collect_rollout(
-            parts.env,
-            policy,
-            buffer,
-            parts.carry,
-            parts.action_pairs,
-            parts.generator,
-            bootstrap_gamma=gamma,
-            teacher=parts.teacher,
-        )
+        loop = (parts.env, policy, buffer, parts.carry, parts.action_pairs, parts.generator)
+        collect_rollout(*loop, bootstrap_gamma=gamma, teacher=parts.teacher)
         next_value = bootstrap_value(policy, parts.carry, device)
         fill_advantages(buffer, next_value, config.gamma, config.gae_lambda)
         middle = time.perf_counter()
