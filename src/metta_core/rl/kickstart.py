@@ -48,7 +48,6 @@ class Teacher:
         self.config = config
         self.env = env
         self.device = device
-        self.num_pairs = len(spec.action_pairs())
         self.policy = None
         self.actor = None
         self.next_row = 0
