@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from metta_core.errors import ConfigError
+from metta_core.errors import ConfigError, PolicyError
 from metta_core.rl.settings import KickstartConfig
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class Teacher:
             self.pair_index = np.full((len(spec.action_max_args), max(spec.action_max_args) + 1), -1)
             self.pair_index[pairs[:, 0], pairs[:, 1]] = np.arange(len(pairs))
         else:
-            self.policy = _load_policy_teacher(config.teacher_uri, spec, device)
+            self.policy = _load_policy_teacher(config.teacher_uri, env, device)
             self.state = self.policy.initial_state(env.total_agents, device)
 
     @property
@@ -101,23 +101,21 @@ class Teacher:
         buffer.teacher_probs[rows_t, t, index] = 1.0
 
 
-def _load_policy_teacher(uri: str, spec: PolicySpec, device: torch.device):
+def _load_policy_teacher(uri: str, env: VecEnv, device: torch.device):
     """The teacher's network, which must play this env's observations and actions."""
+    from metta_core.policy.actor import check_compatible
     from metta_core.policy.store import PolicyStore
 
     records = PolicyStore().records(uri, selector="latest", top_k=1)
     if not records:
         raise ConfigError(f"trainer.kickstart.teacher_uri: {uri}: no policy found")
     teacher = records[0].checkpoint()
-    if (
-        teacher.spec.obs_shape != spec.obs_shape
-        or teacher.spec.action_pairs().tolist() != spec.action_pairs().tolist()
-    ):
+    try:
+        check_compatible(teacher.spec, env, uri)
+    except PolicyError as err:
         raise ConfigError(
-            f"trainer.kickstart.teacher_uri: {uri}: the teacher plays other observations or actions "
-            f"(obs {tuple(teacher.spec.obs_shape)}, actions {list(teacher.spec.action_names)}) than this env "
-            f"(obs {tuple(spec.obs_shape)}, actions {list(spec.action_names)})"
-        )
+            f"trainer.kickstart.teacher_uri: {uri}: the teacher plays other observations or actions ({err})"
+        ) from None
     return teacher.build_policy(device).eval()
 
 
