@@ -76,6 +76,11 @@ class Tracker:
         if self.run is not None:
             self.run.finish()
             self.run = None
+            # finish() only informs wandb's service; the service closes the run's log file (its
+            # last, partly filled block included) later. Tear the service down so the offline log
+            # is complete when training returns, unless the caller holds a run of its own on it.
+            if self._wandb.run is None:
+                self._wandb.teardown()
 
 
 def _has_api_key() -> bool:
