@@ -8,11 +8,14 @@ import numpy as np
 import pytest
 
 from metta_core.config.loader import resolve
+from metta_core.config.presets import load_preset, preset_names
 from metta_core.env.config import load_env_config
 from metta_core.env.kernel import OB_TYPE
 from metta_core.env.table import ITEM_ID, OBJECT_ID
 from metta_core.env.vecenv import VecEnv
 from metta_core.errors import ConfigError
+from metta_core.maps.build import build_map
+from metta_core.maps.grid import AGENT_CHARS
 from metta_core.rl.curriculum import Curriculum
 from metta_core.rl.settings import CurriculumConfig, TrainSettings
 from metta_core.rl.trainer import train
@@ -136,3 +139,22 @@ def test_a_bad_task_is_one_error_naming_the_task():
         Curriculum(CurriculumConfig(tasks=[{"name": "broken", "map_overrides": ["width=1"]}]), ENV)
     with pytest.raises(ConfigError, match="task names must be unique"):
         resolve(TrainSettings, overrides=["trainer.curriculum={tasks: [{name: a}, {name: a}]}"], environ={})
+
+
+PRESETS_WITH_CURRICULA = [
+    p for p in preset_names("env") if "curriculum" in load_preset("env", p).get("trainer", {})
+]
+
+
+def test_the_arena_preset_ships_a_curriculum():
+    assert "arena" in PRESETS_WITH_CURRICULA
+
+
+@pytest.mark.parametrize("preset", PRESETS_WITH_CURRICULA)
+def test_a_presets_curriculum_builds_every_tasks_map_for_the_presets_agents(preset):
+    settings = resolve(TrainSettings, overrides=[f"env={preset}"], environ={})
+    curriculum = Curriculum(settings.trainer.curriculum, settings.env)
+    rng = np.random.default_rng(0)
+    for name, task_map in zip(curriculum.names, curriculum.maps, strict=True):
+        grid = build_map(task_map, rng)  # MapError when the task's objects and agents do not fit
+        assert np.isin(grid, list(AGENT_CHARS)).sum() == settings.env.game.num_agents, name
