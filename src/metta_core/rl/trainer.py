@@ -47,6 +47,7 @@ class TrainResult:
 def train(settings: TrainSettings, on_progress: ProgressCallback | None = None) -> TrainResult:
     """Train (or continue) the run the settings name; see the module docstring."""
     dist, device = distributed.setup(settings.device)
+    finished = False
     try:
         torch.set_num_threads(distributed.torch_threads(settings.trainer.torch_threads, dist.world_size))
         distributed.use_fast_cpu_math()
@@ -68,9 +69,11 @@ def train(settings: TrainSettings, on_progress: ProgressCallback | None = None) 
                 else RunOutputs.silent()
             )
             start.succeeded()
-            return _learn(settings, parts, point, run_name, run_dir, dist, device, outputs, on_progress)
+            result = _learn(settings, parts, point, run_name, run_dir, dist, device, outputs, on_progress)
+            finished = True
+            return result
     finally:
-        distributed.teardown()
+        distributed.teardown(every_rank_finished=finished)
 
 
 def _learn(settings, parts, point, run_name, run_dir, dist, device, outputs, on_progress) -> TrainResult:
