@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from metta_core.rl.losses import ppo_loss
@@ -69,3 +70,10 @@ def test_value_clipping_keeps_the_larger_error():
     )
     # Unclipped error is 0; clipped prediction 0.1 has error 0.81: the loss keeps the larger.
     assert abs(float(terms.value_loss) - 0.5 * 0.81) < 1e-6
+
+
+def test_a_scheduled_entropy_weight_replaces_the_configured_one():
+    logits, values, actions, old_lp, old_v, adv, ret = _inputs()
+    scheduled = ppo_loss(logits, values, actions, old_lp, old_v, adv, ret, TrainerConfig(ent_coef=0.0), 0.1)
+    configured = ppo_loss(logits, values, actions, old_lp, old_v, adv, ret, TrainerConfig(ent_coef=0.1))
+    assert float(scheduled.loss.detach()) == pytest.approx(float(configured.loss.detach()))

@@ -32,8 +32,10 @@ def ppo_loss(
     advantages: torch.Tensor,
     returns: torch.Tensor,
     config: TrainerConfig,
+    ent_coef: float | None = None,
 ) -> LossTerms:
-    """All inputs flattened to one row per agent step (logits: (n, pairs), the rest (n,))."""
+    """All inputs flattened to one row per agent step (logits: (n, pairs), the rest (n,)).
+    `ent_coef` overrides `config.ent_coef` (the scheduled weight of this update)."""
     log_probs = torch.log_softmax(logits, dim=-1)
     new_logprobs = log_probs.gather(-1, actions.unsqueeze(-1)).squeeze(-1)
     entropy = -(log_probs.exp() * log_probs).sum(-1).mean()
@@ -56,5 +58,6 @@ def ppo_loss(
     else:
         value_loss = 0.5 * ((new_values - returns) ** 2).mean()
 
-    loss = policy_loss - config.ent_coef * entropy + config.vf_coef * value_loss
+    ent_coef = config.ent_coef if ent_coef is None else ent_coef
+    loss = policy_loss - ent_coef * entropy + config.vf_coef * value_loss
     return LossTerms(loss, policy_loss.detach(), value_loss.detach(), entropy.detach(), approx_kl, clipfrac)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from metta_core.rl import distributed
+from metta_core.rl import distributed, schedule
 from metta_core.rl.advantage import fill_advantages
 from metta_core.rl.kickstart import kickstart_weight
 from metta_core.rl.rollout import bootstrap_value, collect_rollout
@@ -31,12 +31,11 @@ def learn(session: TrainingSession) -> dict[str, float]:
     while session.agent_steps < config.total_agent_steps:
         epoch_start = time.perf_counter()
 
-        # 1. Learning rate: linear annealing to zero over the run (a function of agent steps, so a
-        #    resumed run anneals exactly as an uninterrupted one would).
-        if config.anneal_lr:
-            fraction = 1.0 - session.agent_steps / config.total_agent_steps
-            for group in parts.optimizer.param_groups:
-                group["lr"] = config.learning_rate * max(fraction, 0.0)
+        # 1. Scheduled hyperparameters (functions of agent steps, so a resumed run follows the
+        #    values an uninterrupted one would): the learning rate and the entropy bonus.
+        for group in parts.optimizer.param_groups:
+            group["lr"] = schedule.learning_rate(config, session.agent_steps)
+        ent_coef = schedule.entropy_weight(config, session.agent_steps)
 
         # 2. Collect a rollout with every agent acting in one batched forward pass per step (and a
         #    kickstarting teacher labelling the steps while its weight lasts).
@@ -66,7 +65,7 @@ def learn(session: TrainingSession) -> dict[str, float]:
         # 4. Optimise: epochs of minibatches over BPTT segments (gradients all-reduced under DDP).
         policy.train()
         update_start = time.perf_counter()
-        losses = optimise(parts.model, parts.optimizer, buffer, config, parts.generator, teacher_weight)
+        losses = optimise(parts.model, parts.optimizer, buffer, config, parts.generator, teacher_weight, ent_coef)
         update_s = time.perf_counter() - update_start
 
         # 5. Log, evaluate (the network in memory), checkpoint (every evaluated epoch too, so its
@@ -79,6 +78,7 @@ def learn(session: TrainingSession) -> dict[str, float]:
             **losses,
             **session.episode_metrics(),
             "learning_rate": parts.optimizer.param_groups[0]["lr"],
+            **({"ent_coef": ent_coef} if config.ent_coef_final is not None else {}),
             **({"kickstart_weight": teacher_weight} if parts.teacher is not None else {}),
             "agent_steps_per_s": steps_per_epoch / epoch_s,
             "rollout_s": rollout_s,

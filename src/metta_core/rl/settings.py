@@ -210,6 +210,12 @@ class TrainerConfig(Section):
     vf_clip_coef: float = Field(10.0, gt=0, description="Clip range of the value loss (with clip_vloss).")
     vf_coef: float = Field(0.5, ge=0, description="Weight of the value loss.")
     ent_coef: float = Field(0.01, ge=0, description="Weight of the entropy bonus.")
+    ent_coef_final: float | None = Field(
+        None,
+        ge=0,
+        description="The entropy bonus's weight at total_agent_steps, reached linearly from ent_coef; "
+        "null keeps ent_coef all run.",
+    )
     max_grad_norm: float = Field(0.5, gt=0, description="Gradients are clipped to this global norm.")
     norm_adv: bool = Field(True, description="Normalise advantages per minibatch.")
     target_kl: float | None = Field(

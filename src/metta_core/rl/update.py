@@ -25,9 +25,11 @@ def optimise(
     config: TrainerConfig,
     generator: torch.Generator,
     kickstart_weight: float = 0.0,
+    ent_coef: float | None = None,
 ) -> dict[str, float]:
     """`model` is the policy, or its DDP wrapper; it is called as model(obs, global_obs, starts, state).
-    With `kickstart_weight` > 0 the teacher's labels in the buffer add their weighted losses."""
+    With `kickstart_weight` > 0 the teacher's labels in the buffer add their weighted losses.
+    `ent_coef`: the entropy bonus's weight this update (None: `config.ent_coef`)."""
     segments_per_minibatch = max(1, min(config.minibatch_size // buffer.bptt_horizon, buffer.num_segments))
     parameters = [p for p in model.parameters() if p.requires_grad]
     ppo_terms = ("policy_loss", "value_loss", "entropy", "approx_kl", "clipfrac")
@@ -57,6 +59,7 @@ def optimise(
                 batch.advantages.flatten(),
                 batch.returns.flatten(),
                 config,
+                ent_coef,
             )
             loss = terms.loss
             if kickstarting:
