@@ -65,7 +65,9 @@ def learn(session: TrainingSession) -> dict[str, float]:
         # 4. Optimise: epochs of minibatches over BPTT segments (gradients all-reduced under DDP).
         policy.train()
         update_start = time.perf_counter()
-        losses = optimise(parts.model, parts.optimizer, buffer, config, parts.generator, teacher_weight, ent_coef)
+        losses = optimise(
+            parts.model, parts.optimizer, buffer, config, parts.generator, teacher_weight, ent_coef
+        )
         update_s = time.perf_counter() - update_start
 
         # 5. Log, evaluate (the network in memory), checkpoint (every evaluated epoch too, so its
