@@ -122,9 +122,10 @@ def teardown(every_rank_finished: bool = False) -> None:
     """Leave the process group. After a run every rank ended, wait at a barrier first.
 
     Without it, the rank that writes no checkpoint reached `destroy_process_group` while rank 0
-    was still saving, and once in a CI run rank 1 aborted there ("terminate called without an
-    active exception"); torch documents the destroy as collective. After a failure no barrier:
-    the other ranks may be gone, and waiting for them would hang instead of exiting.
+    was still saving; once, in a CI run, rank 1 then aborted at the end of a finished run
+    ("terminate called without an active exception"; not reproduced since). Torch documents the
+    destroy as collective. After a failure no barrier: the other ranks may be gone, and waiting
+    for them would hang instead of exiting.
     """
     if dist.is_available() and dist.is_initialized():
         if every_rank_finished:
