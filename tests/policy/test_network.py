@@ -12,6 +12,13 @@ from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
 from .conftest import MAX_ARGS, TINY_AGENT
 
 
+def _globals_read(policy: MettaPolicy, global_obs: torch.Tensor) -> torch.Tensor:
+    """The global features the encoder reads: without `last_action`, episode progress and last
+    reward only (the engine's features 0 and 3), each divided by its largest value seen."""
+    scaled = global_obs / policy.global_max
+    return scaled if policy.config.last_action else scaled[:, [0, 3]]
+
+
 def _batch(n: int, horizon: int | None = None, seed: int = 0):
     g = torch.Generator().manual_seed(seed)
     lead = (n,) if horizon is None else (n, horizon)
@@ -84,7 +91,7 @@ def test_observation_normalisers_only_grow(spec):
 def _reference_encode(policy: MettaPolicy, obs: torch.Tensor, global_obs: torch.Tensor) -> torch.Tensor:
     """The encoder as written in the layers: normalise the input, run the conv stack as is."""
     x = obs.float() / policy.feature_max.view(1, -1, 1, 1)
-    features = torch.cat([policy.cnn(x), global_obs / policy.global_max], dim=1)
+    features = torch.cat([policy.cnn(x), _globals_read(policy, global_obs)], dim=1)
     return policy.encoder(features)
 
 
@@ -149,7 +156,7 @@ def test_one_hot_object_types_add_a_layer_per_type_to_the_first_convolution():
     # Spelled out: the normalised layers, then one layer per type id (1 = agent ... ; 0, empty, has none).
     types = F.one_hot(obs[:, type_layer].long(), len(OBJECT_TYPES) + 1)[..., 1:].permute(0, 3, 1, 2)
     x = torch.cat([obs.float() / policy.feature_max.view(1, -1, 1, 1), types.float()], dim=1)
-    expected = policy.encoder(torch.cat([policy.cnn(x), global_obs / policy.global_max], dim=1))
+    expected = policy.encoder(torch.cat([policy.cnn(x), _globals_read(policy, global_obs)], dim=1))
     with torch.no_grad():
         torch.testing.assert_close(policy.encode(obs, global_obs), expected, rtol=1e-5, atol=1e-5)
 
@@ -176,7 +183,7 @@ def test_log_counts_feed_the_inventory_layers_as_log1p_of_the_largest_count_seen
     x[:, inventory] = torch.log1p(obs[:, inventory].float()) / torch.log1p(
         policy.feature_max[inventory]
     ).view(1, -1, 1, 1)
-    expected = policy.encoder(torch.cat([policy.cnn(x), global_obs / policy.global_max], dim=1))
+    expected = policy.encoder(torch.cat([policy.cnn(x), _globals_read(policy, global_obs)], dim=1))
     with torch.no_grad():
         torch.testing.assert_close(policy.encode(obs, global_obs), expected, rtol=1e-5, atol=1e-5)
         linear = MettaPolicy(spec, AgentConfig(cnn_channels=(8, 16), hidden_size=32, lstm_size=8))
@@ -216,7 +223,7 @@ def test_local_view_gives_the_encoder_the_cells_around_the_agent_the_one_it_face
         for k, layer in enumerate(inventory):
             held[agent, k, min(int(obs[agent, layer, 5, 5]), 16)] = 1.0
     local = torch.cat([local, held.flatten(1)], dim=1)
-    expected = policy.encoder(torch.cat([policy.cnn(x), local, global_obs / policy.global_max], dim=1))
+    expected = policy.encoder(torch.cat([policy.cnn(x), local, _globals_read(policy, global_obs)], dim=1))
     with torch.no_grad():
         torch.testing.assert_close(policy.encode(obs, global_obs), expected, rtol=1e-5, atol=1e-5)
 
@@ -227,3 +234,30 @@ def test_local_view_needs_an_orientation_layer():
         ValueError, match="agent.local_view: the env's observations need an agent:orientation"
     ):
         MettaPolicy(spec, AgentConfig(local_view=True))
+
+
+def test_without_last_action_the_network_ignores_the_last_action_and_its_argument(spec):
+    """With `last_action=false` the network reads episode progress and last reward but not the last
+    action and argument (through them the critic could rank the next action by its id)."""
+    assert AgentConfig().last_action  # what every network read before the setting existed
+    obs, global_obs = _batch(5)
+    other_action = global_obs.clone()
+    other_action[:, 1:3] = torch.tensor([6.0, 3.0])  # last_action, last_arg
+    other_progress = global_obs.clone()
+    other_progress[:, 0] += 0.5
+    for last_action, action_matters in ((False, False), (True, True)):
+        policy = MettaPolicy(spec, TINY_AGENT.model_copy(update={"last_action": last_action}))
+        state = policy.initial_state(5)
+        logits, values, _ = policy.step(obs, global_obs, state)
+        moved_logits, moved_values, _ = policy.step(obs, other_action, state)
+        assert (not torch.equal(values, moved_values)) == action_matters
+        assert (not torch.equal(logits, moved_logits)) == action_matters
+        assert not torch.equal(values, policy.step(obs, other_progress, state)[1])
+
+
+def test_envs_with_other_global_features_keep_all_of_them():
+    spec = PolicySpec((19, 11, 11), 1, ("noop", "move"), (0, 1))
+    policy = MettaPolicy(spec, TINY_AGENT)
+    obs = _batch(2)[0]
+    values = [policy.step(obs, torch.full((2, 1), x), policy.initial_state(2))[1] for x in (0.0, 1.0)]
+    assert not torch.equal(*values)

@@ -47,6 +47,13 @@ class AgentConfig(Section):
         "(every layer, normalised like the window), so what the agent holds and whether a converter "
         "is ahead reach the heads directly rather than through the strided convolution.",
     )
+    last_action: bool = Field(
+        True,
+        description="Feed the encoder the agent's last action and its argument (two of the env's "
+        "global features, each id as one number). Through them the critic can rank actions by "
+        "their id, and with little reward that ranking alone can steer every agent into one action; "
+        "false leaves them out (see `docs/training.md`).",
+    )
     encoder: Literal["cnn", "latent_attn"] = Field(
         "cnn",
         description="cnn: two convolutions over the window; latent_attn: every non-empty cell a token, "

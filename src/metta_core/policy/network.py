@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from metta_core.env.layout import GLOBAL_FEATURE_NAMES
 from metta_core.env.table import OBJECT_TYPES
 from metta_core.policy.config import AgentConfig
 from metta_core.policy.token_encoder import LatentAttentionEncoder
@@ -112,6 +113,14 @@ COUNT_BINS = 16
 _AHEAD_CELL = (4, 1, 7, 3, 5)
 
 
+def _numeric_globals(spec: PolicySpec, config: AgentConfig) -> list[int] | None:
+    """Indices of the global features the encoder reads; None: all of them (with `last_action`,
+    or when the env's global features are not the engine's, so there is no last action to skip)."""
+    if config.last_action or spec.num_global_features != len(GLOBAL_FEATURE_NAMES):
+        return None
+    return [i for i, name in enumerate(GLOBAL_FEATURE_NAMES) if name not in ("last_action", "last_arg")]
+
+
 def _layer_init(layer: nn.Module, std: float = 2**0.5) -> nn.Module:
     # Orthogonal init with small actor/critic output gains, as in CleanRL's PPO.
     nn.init.orthogonal_(layer.weight, std)
@@ -158,8 +167,11 @@ class MettaPolicy(nn.Module):
             self.cnn = None
             self.tokens = LatentAttentionEncoder(channels, height, width, config)
             encoded = self.tokens.out_size
+        # The last action as a number lets the critic rank actions by their id (see `_globals`).
+        self.kept_globals = _numeric_globals(spec, config)
+        globals_size = spec.num_global_features if self.kept_globals is None else len(self.kept_globals)
         self.encoder = nn.Sequential(
-            _layer_init(nn.Linear(encoded + local_size + spec.num_global_features, config.hidden_size)),
+            _layer_init(nn.Linear(encoded + local_size + globals_size, config.hidden_size)),
             nn.ReLU(),
         )
         core = config.lstm_size or config.hidden_size
@@ -229,7 +241,7 @@ class MettaPolicy(nn.Module):
         if self.tokens is not None:
             features = self.tokens(obs, self.feature_max)
             if global_obs.shape[-1]:
-                features = torch.cat([features, global_obs / self.global_max], dim=1)
+                features = torch.cat([features, self._globals(global_obs)], dim=1)
             return self.encoder(features)
         channels = obs.shape[1]
         shape = (obs.shape[0], channels + self.num_types, *obs.shape[2:])
@@ -253,8 +265,25 @@ class MettaPolicy(nn.Module):
         if self.orientation_layer is not None:
             features = torch.cat([features, self._local_view(obs, x[:, :channels], cap[:channels])], dim=1)
         if global_obs.shape[-1]:
-            features = torch.cat([features, global_obs / self.global_max], dim=1)
+            features = torch.cat([features, self._globals(global_obs)], dim=1)
         return self.encoder(features)
+
+    def _globals(self, global_obs: torch.Tensor) -> torch.Tensor:
+        """The global features the encoder reads, each divided by its largest value seen; without
+        `last_action`, the last action and its argument are left out.
+
+        Why leave them out: the next observation carries the action just taken, so a critic with
+        any slope on the action id values the next state, and so each action's advantage, by where
+        its id lies. With rewards near zero the normalised advantages are mostly that ranking: in
+        `multiagent` (seed 1) it drew every agent to the highest id within 20 updates
+        (change_color; swap when change_color was disabled), and once one action is always taken
+        nothing corrects the slope. One flag per action instead gave each action its own random
+        worth and collapsed as fast.
+        """
+        scaled = global_obs / self.global_max
+        if self.kept_globals is None:
+            return scaled
+        return scaled[:, self.kept_globals]
 
     def _local_view(self, obs: torch.Tensor, x: torch.Tensor, cap: torch.Tensor) -> torch.Tensor:
         """(N, 10 * C + items * 17): every layer of the 3x3 cells around the agent, then of the cell
