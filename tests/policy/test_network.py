@@ -256,8 +256,10 @@ def test_without_last_action_the_network_ignores_the_last_action_and_its_argumen
 
 
 def test_envs_with_other_global_features_keep_all_of_them():
+    """`last_action=false` skips the engine's last-action features; another env's one global
+    feature is not one of them and is still read."""
     spec = PolicySpec((19, 11, 11), 1, ("noop", "move"), (0, 1))
-    policy = MettaPolicy(spec, TINY_AGENT)
+    policy = MettaPolicy(spec, TINY_AGENT.model_copy(update={"last_action": False}))
     obs = _batch(2)[0]
     values = [policy.step(obs, torch.full((2, 1), x), policy.initial_state(2))[1] for x in (0.0, 1.0)]
     assert not torch.equal(*values)
