@@ -113,7 +113,7 @@ COUNT_BINS = 16
 _AHEAD_CELL = (4, 1, 7, 3, 5)
 
 
-def _numeric_globals(spec: PolicySpec, config: AgentConfig) -> list[int] | None:
+def _kept_globals(spec: PolicySpec, config: AgentConfig) -> list[int] | None:
     """Indices of the global features the encoder reads; None: all of them (with `last_action`,
     or when the env's global features are not the engine's, so there is no last action to skip)."""
     if config.last_action or spec.num_global_features != len(GLOBAL_FEATURE_NAMES):
@@ -168,8 +168,8 @@ class MettaPolicy(nn.Module):
             self.tokens = LatentAttentionEncoder(channels, height, width, config)
             encoded = self.tokens.out_size
         # The last action as a number lets the critic rank actions by their id (see `_globals`).
-        self.kept_globals = _numeric_globals(spec, config)
-        globals_size = spec.num_global_features if self.kept_globals is None else len(self.kept_globals)
+        kept = _kept_globals(spec, config)
+        globals_size = spec.num_global_features if kept is None else len(kept)
         self.encoder = nn.Sequential(
             _layer_init(nn.Linear(encoded + local_size + globals_size, config.hidden_size)),
             nn.ReLU(),
@@ -195,6 +195,8 @@ class MettaPolicy(nn.Module):
             self.register_buffer("type_ids", type_ids, persistent=False)
         if self.orientation_layer is not None:
             self.register_buffer("ahead_cell", torch.tensor(_AHEAD_CELL), persistent=False)
+        # On the policy's device, so selecting the kept features is no host-to-device copy a step.
+        self.register_buffer("kept_globals", None if kept is None else torch.tensor(kept), persistent=False)
 
     def _head(self, core: int, out: int, std: float) -> nn.Module:
         if self.config.head_size:
@@ -283,7 +285,7 @@ class MettaPolicy(nn.Module):
         scaled = global_obs / self.global_max
         if self.kept_globals is None:
             return scaled
-        return scaled[:, self.kept_globals]
+        return scaled.index_select(1, self.kept_globals)
 
     def _local_view(self, obs: torch.Tensor, x: torch.Tensor, cap: torch.Tensor) -> torch.Tensor:
         """(N, 10 * C + items * 17): every layer of the 3x3 cells around the agent, then of the cell
