@@ -75,6 +75,16 @@ def test_resuming_with_a_different_network_is_refused(settings_for):
         train(settings_for("agent.hidden_size=32", total=512))
 
 
+def test_the_refusal_names_the_override_that_continues_the_run(settings_for):
+    # A preset that changed a network setting since the run began (as multiagent's last_action did):
+    # the message gives the override back to the checkpoint's value, and that override resumes.
+    train(settings_for("agent.last_action=false", total=256))
+    with pytest.raises(ConfigError, match="continue it with agent.last_action=false") as refused:
+        train(settings_for(total=512))
+    override = str(refused.value).split("continue it with ")[1].split(" ")[0]
+    assert train(settings_for(override, total=512)).agent_steps == 512
+
+
 def test_a_run_whose_only_checkpoint_is_truncated_is_a_policy_error(settings_for):
     result = train(settings_for(total=512))
     path = result.run_dir / "checkpoints" / "epoch_000002.pt"

@@ -7,6 +7,7 @@ the sampling generator's and torch's RNG states, and the session's counters and 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,11 +59,21 @@ def find_resume_point(settings: TrainSettings, run_dir: Path) -> ResumePoint | N
     wanted = settings.agent.model_dump(exclude={"name"})
     changed = [key for key in wanted if saved.get(key) != wanted[key]]
     if changed:
+        key = changed[0]
         raise ConfigError(
-            f"agent.{changed[0]}: the run's checkpoint {point.uri} was trained with {saved[changed[0]]!r}, "
-            f"not {wanted[changed[0]]!r}; use another --run to train a different network"
+            f"agent.{key}: the run's checkpoint {point.uri} was trained with {saved[key]!r}, not "
+            f"{wanted[key]!r}; continue it with {_override(f'agent.{key}', saved[key])} (a preset may have "
+            "changed since), or use another --run to train a different network"
         )
     return point
+
+
+def _override(path: str, value: object) -> str:
+    """`agent.last_action=true`: the override that sets `path` back to a checkpoint's `value`,
+    quoted for the shell when it has spaces (`'agent.cnn_channels=[32, 32]'`)."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    override = f"{path}={text}"
+    return f"'{override}'" if " " in override else override
 
 
 def check_layout(point: ResumePoint, spec: PolicySpec, env_name: str) -> None:
