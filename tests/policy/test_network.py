@@ -9,7 +9,7 @@ import torch
 from metta_core.policy.config import AgentConfig
 from metta_core.policy.network import MettaPolicy, PolicySpec, count_parameters
 
-from .conftest import MAX_ARGS, TINY_AGENT
+from .conftest import ACTIONS, MAX_ARGS, TINY_AGENT
 
 
 def _globals_read(policy: MettaPolicy, global_obs: torch.Tensor) -> torch.Tensor:
@@ -263,3 +263,82 @@ def test_envs_with_other_global_features_keep_all_of_them():
     obs = _batch(2)[0]
     values = [policy.step(obs, torch.full((2, 1), x), policy.initial_state(2))[1] for x in (0.0, 1.0)]
     assert not torch.equal(*values)
+
+
+def _costed_spec() -> PolicySpec:
+    from metta_core.env.layout import FEATURE_NAMES
+
+    return PolicySpec(
+        (len(FEATURE_NAMES), 11, 11), 4, ACTIONS, MAX_ARGS, tuple(FEATURE_NAMES), (("attack", "laser", 1),)
+    )
+
+
+def test_mask_unaffordable_gives_an_attack_without_a_laser_probability_zero():
+    """With `mask_unaffordable`, the attack's 9 pairs get probability 0 where the agent's own cell
+    (the window's centre) holds no laser, in `step` and in the update's `forward` alike; holding
+    one, or without the setting, they keep their probability."""
+    spec = _costed_spec()
+    laser = spec.feature_names.index("inv:laser")
+    attack = slice(9, 18)  # after the 9 pairs of noop (1), move (2), rotate (4), put and get (1 each)
+    assert [spec.action_names[a] for a, _ in spec.action_pairs()[attack]] == ["attack"] * 9
+    obs = torch.zeros(4, *spec.obs_shape, dtype=torch.uint8)
+    obs[2:, laser, 5, 5] = 1  # agents 2 and 3 hold a laser
+    obs[3, laser, 5, 6] = 0  # (a laser in another cell is another agent's: agent 0 stays without)
+    obs[0, laser, 5, 6] = 3
+    global_obs = torch.zeros(4, 4)
+    for masked in (True, False):
+        policy = MettaPolicy(spec, TINY_AGENT.model_copy(update={"mask_unaffordable": masked}))
+        logits, _, _ = policy.step(obs, global_obs, policy.initial_state(4))
+        probs = logits.softmax(-1)
+        assert bool((probs[:2, attack] == 0).all()) == masked
+        assert (probs[2:, attack] > 0).all() and (probs[:, :9] > 0).all()
+        entropy = torch.distributions.Categorical(logits=logits).entropy()
+        assert torch.isfinite(entropy).all()
+        sequence, _ = policy(
+            obs.unsqueeze(1),
+            global_obs.unsqueeze(1),
+            torch.zeros(4, 1, dtype=torch.bool),
+            policy.initial_state(4),
+        )
+        torch.testing.assert_close(sequence[:, 0], logits, atol=1e-5, rtol=1e-5)
+
+
+def test_action_costs_travel_with_the_spec_and_old_specs_still_fit():
+    spec = _costed_spec()
+    again = PolicySpec.from_dict(spec.to_dict())
+    assert again.action_costs == (("attack", "laser", 1),)
+    old = spec.to_dict()
+    del old["action_costs"]  # a checkpoint saved before costs were recorded
+    assert PolicySpec.from_dict(old) == spec and PolicySpec.from_dict(old).action_costs == ()
+
+
+def test_mask_unaffordable_needs_the_cost_items_layer():
+    spec = PolicySpec((19, 11, 11), 4, ACTIONS, MAX_ARGS, ("agent:orientation",), (("attack", "laser", 1),))
+    with pytest.raises(ValueError, match="agent.mask_unaffordable: the env's observations name no inv:laser"):
+        MettaPolicy(spec, TINY_AGENT.model_copy(update={"mask_unaffordable": True}))
+
+
+def test_a_masked_policy_never_attacks_without_a_laser_in_the_arena():
+    """The real env and the untrained network: without the mask ~9/23 of its steps are attacks that
+    fail for want of a laser; with it there are none, and the env's attack cost reaches the spec."""
+    from metta_core.env.registration import env_config
+    from metta_core.env.vecenv import VecEnv
+
+    config = env_config("arena", ["map.width=20", "map.height=20", "game.num_agents=6", "map.agents=6"])
+    env = VecEnv(config, num_envs=2, seed=3)
+    spec = PolicySpec.from_env(env)
+    assert spec.action_costs == (("attack", "laser", 1),)
+    pairs = torch.from_numpy(spec.action_pairs())
+    failed = {}
+    for masked in (False, True):
+        torch.manual_seed(0)
+        policy = MettaPolicy(spec, TINY_AGENT.model_copy(update={"mask_unaffordable": masked}))
+        obs, global_obs = env.reset(seed=3)
+        state = policy.initial_state(env.total_agents)
+        for _ in range(50):
+            logits, _, state = policy.step(torch.from_numpy(obs), torch.from_numpy(global_obs), state)
+            choice = torch.distributions.Categorical(logits=logits).sample()
+            obs, global_obs, *_ = env.step(pairs[choice].numpy().astype(np.int32))
+        index = env.stat_names.index("action.attack.failed")
+        failed[masked] = int(env.state.stats[:, :, index].sum())
+    assert failed[False] > 100 and failed[True] == 0

@@ -135,6 +135,12 @@ class VecEnv:
         self.feature_names = list(FEATURE_NAMES)
         self.global_feature_names = list(GLOBAL_FEATURE_NAMES)
         self.action_names = game.actions.enabled()
+        #: (action, item, count) that an action spends: a policy may mask what an agent cannot pay.
+        self.action_costs = (
+            [("attack", item, count) for item, count in game.attack.cost.items()]
+            if "attack" in self.action_names
+            else []
+        )
         self.item_names = list(ITEM_NAMES)
         self.object_names = list(OBJECT_NAMES)
         self.orientation_names = list(ORIENTATIONS)

@@ -54,6 +54,12 @@ class AgentConfig(Section):
         "their id, and with little reward that ranking alone can steer every agent into one action; "
         "false leaves them out (see `docs/training.md`).",
     )
+    mask_unaffordable: bool = Field(
+        False,
+        description="Give probability 0 to an action the agent's own cell shows it cannot pay for "
+        "(an attack without the laser it spends): it would fail and waste the step. The costs are "
+        "the training env's, kept in the checkpoint.",
+    )
     encoder: Literal["cnn", "latent_attn"] = Field(
         "cnn",
         description="cnn: two convolutions over the window; latent_attn: every non-empty cell a token, "
