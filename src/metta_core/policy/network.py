@@ -351,10 +351,11 @@ class MettaPolicy(nn.Module):
         the agent cannot pay for (its own cell, the window's centre, holds fewer of an item than
         the action spends) get probability 0.
 
-        Why: such an action always fails and wastes the step, yet under the entropy bonus an action
-        with many arguments draws probability to its pairs: in the arena (no laser anywhere) a
-        trained policy spent ~124 of its 500 steps on failed attacks, 9 of the 23 pairs. The mask
-        depends on the observation alone, so the rollout and the update see the same distribution.
+        Why: such an action always fails. In the arena (no laser anywhere; 9 of the 23 pairs are
+        attacks) a trained policy spent ~124 of its 500 steps on failed attacks; masked, one seed
+        spent them on change_color instead (mostly waiting at generators), yet both seeds tried
+        made more hearts with 14 pairs to explore (`docs/training.md`). The mask depends on the
+        observation alone, so the rollout and the update see the same distribution.
         """
         if not self.costed_actions:
             return logits
