@@ -138,7 +138,7 @@ def _costed_actions(spec: PolicySpec, config: AgentConfig) -> list[tuple[slice, 
     space and (inventory layer, count) of every item it spends. Empty without costs in the spec."""
     if not config.mask_unaffordable:
         return []
-    starts = np.cumsum([0, *(m + 1 for m in spec.action_max_args)])
+    pair_actions = spec.action_pairs()[:, 0]  # the flattened space's layout, not a second copy of it
     items: dict[str, list[tuple[int, int]]] = {}
     for action, item, count in spec.action_costs:
         if action not in spec.action_names:
@@ -149,8 +149,8 @@ def _costed_actions(spec: PolicySpec, config: AgentConfig) -> list[tuple[slice, 
         items.setdefault(action, []).append((spec.feature_names.index(layer), count))
     costed = []
     for action, spent in items.items():
-        index = spec.action_names.index(action)
-        costed.append((slice(int(starts[index]), int(starts[index + 1])), spent))
+        pairs = np.flatnonzero(pair_actions == spec.action_names.index(action))
+        costed.append((slice(int(pairs[0]), int(pairs[-1]) + 1), spent))
     return costed
 
 
